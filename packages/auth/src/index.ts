@@ -1,0 +1,2 @@
+export { AuthError, type AuthErrorCode, type AuthErrorOptions } from "./errors.js";
+export * from "./store/index.js";

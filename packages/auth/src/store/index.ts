@@ -1,0 +1,25 @@
+// The contract that every session store implements, importable without the rest of the core.
+
+export { type MemoryStoreOptions, memoryStore } from "./memory-store.js";
+export {
+  isSessionStoreError,
+  SessionStoreError,
+  type SessionStoreErrorCode,
+  type SessionStoreErrorOptions,
+} from "./session-store-error.js";
+export {
+  assertLogoutTokenClaims,
+  isSessionData,
+  parseStoredSession,
+  remainingSeconds,
+  serializeSession,
+} from "./stored-session.js";
+export type {
+  LogoutTokenClaims,
+  SessionData,
+  SessionInternal,
+  SessionStore,
+  SessionUser,
+  SessionWriteOptions,
+  TokenSet,
+} from "./types.js";

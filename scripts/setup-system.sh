@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the system tools the tests use when a machine lacks them (Debian/Ubuntu).
+set -euo pipefail
+
+missing=()
+command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "sessionkit tests need: ${missing[*]} (install them, or set the backend URLs; see README)" >&2
+    exit 1
+  fi
+  echo "› apt-get install ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi

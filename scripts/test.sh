@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The one command that installs, builds and tests everything (README: `npm test`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PNPM_VERSION=10.34.8
+if ! command -v pnpm >/dev/null 2>&1 || [[ "$(pnpm --version)" != "$PNPM_VERSION" ]]; then
+  echo "› installing pnpm@$PNPM_VERSION"
+  npm install --global --no-fund --no-audit "pnpm@$PNPM_VERSION" >/dev/null
+fi
+
+bash scripts/setup-system.sh
+
+echo "› installing dependencies"
+if [[ "${CI:-}" == "true" ]]; then pnpm install --frozen-lockfile; else pnpm install; fi
+
+echo "› building packages"
+pnpm build
+
+echo "› lint and package checks"
+pnpm lint
+pnpm check:packages
+
+echo "› running tests"
+rm -f .vitest-results.json
+status=0
+pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.vitest-results.json "$@" || status=$?
+node scripts/summarize-tests.mjs .vitest-results.json || status=1
+exit "$status"

@@ -1,0 +1,34 @@
+import { fileURLToPath } from "node:url";
+import { defineProject, mergeConfig, type UserWorkspaceConfig } from "vitest/config";
+
+const source = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
+
+/** Tests import every workspace package from its source, so no build is needed to run them. */
+export const sourceAliases = [
+  { find: /^@sessionkit\/auth\/testing$/, replacement: source("auth/src/testing/index.ts") },
+  { find: /^@sessionkit\/auth\/client$/, replacement: source("auth/src/client/index.ts") },
+  { find: /^@sessionkit\/auth\/store$/, replacement: source("auth/src/store/index.ts") },
+  { find: /^@sessionkit\/auth$/, replacement: source("auth/src/index.ts") },
+  {
+    find: /^@sessionkit\/store-conformance\/backends$/,
+    replacement: source("store-conformance/src/backends/index.ts"),
+  },
+  {
+    find: /^@sessionkit\/store-conformance$/,
+    replacement: source("store-conformance/src/index.ts"),
+  },
+  { find: /^@sessionkit\/store-redis$/, replacement: source("store-redis/src/index.ts") },
+  { find: /^@sessionkit\/store-prisma$/, replacement: source("store-prisma/src/index.ts") },
+  { find: /^@sessionkit\/store-dynamodb$/, replacement: source("store-dynamodb/src/index.ts") },
+];
+
+/** The config every workspace project starts from. */
+export function defineSessionkitProject(name: string, config: UserWorkspaceConfig = {}) {
+  return mergeConfig(
+    defineProject({
+      resolve: { alias: sourceAliases },
+      test: { name, testTimeout: 20_000, hookTimeout: 120_000 },
+    }),
+    defineProject(config),
+  );
+}
