@@ -31,9 +31,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
   let lastSweep = Date.now();
 
   const link = (key: string, id: string) => {
-    let ids = index.get(key);
-    if (!ids) index.set(key, (ids = new Set()));
-    ids.add(id);
+    const ids = index.get(key);
+    if (ids) ids.add(id);
+    else index.set(key, new Set([id]));
   };
   const unlink = (key: string | undefined, id: string) => {
     if (key === undefined) return;
