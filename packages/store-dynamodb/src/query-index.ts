@@ -1,0 +1,74 @@
+import { type AttributeValue, type DynamoDBClient, QueryCommand } from "@aws-sdk/client-dynamodb";
+import { EXPIRES_AT_ATTRIBUTE, SUB_KEY_ATTRIBUTE } from "./table-layout.js";
+import { toStoreError } from "./to-store-error.js";
+
+/** A session the index names: its id and, as far as the index knows, when it ends. */
+export interface IndexedSession {
+  id: string;
+  expiresAt: number;
+}
+
+/** Options of {@link queryIndex}. */
+export interface QueryIndexOptions {
+  tableName: string;
+  partitionKey: string;
+  indexName: string;
+  /** The index's key attribute and the value to look up. */
+  keyAttribute: string;
+  key: string;
+  /** When set, keep only items whose `subKey` equals it. */
+  subKey?: string;
+}
+
+/**
+ * Reads every page of a global secondary index for one key. The index
+ * projects `expiresAt` (and `subKey`), so this never touches the table itself.
+ */
+export async function queryIndex(
+  client: DynamoDBClient,
+  options: QueryIndexOptions,
+): Promise<IndexedSession[]> {
+  const names: Record<string, string> = {
+    "#key": options.keyAttribute,
+    "#id": options.partitionKey,
+    "#expiresAt": EXPIRES_AT_ATTRIBUTE,
+  };
+  const values: Record<string, AttributeValue> = { ":key": { S: options.key } };
+  if (options.subKey !== undefined) {
+    names["#subKey"] = SUB_KEY_ATTRIBUTE;
+    values[":subKey"] = { S: options.subKey };
+  }
+  const found: IndexedSession[] = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    let output: Awaited<ReturnType<typeof sendQuery>>;
+    try {
+      output = await sendQuery();
+    } catch (error) {
+      throw toStoreError(error, "Query");
+    }
+    for (const item of output.Items ?? []) {
+      const id = item[options.partitionKey]?.S;
+      if (id === undefined) continue;
+      const expiresAt = Number(item[EXPIRES_AT_ATTRIBUTE]?.N);
+      found.push({ id, expiresAt: Number.isFinite(expiresAt) ? expiresAt : 0 });
+    }
+    startKey = output.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return found;
+
+  function sendQuery() {
+    return client.send(
+      new QueryCommand({
+        TableName: options.tableName,
+        IndexName: options.indexName,
+        KeyConditionExpression: "#key = :key",
+        FilterExpression: options.subKey === undefined ? undefined : "#subKey = :subKey",
+        ProjectionExpression: "#id, #expiresAt",
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+  }
+}

@@ -1,0 +1,105 @@
+import { SessionStoreError } from "@sessionkit/auth/store";
+
+/** How long a caller should wait after DynamoDB throttled us, in milliseconds. */
+export const THROTTLE_RETRY_AFTER_MS = 1_000;
+
+const THROTTLING = new Set([
+  "ProvisionedThroughputExceededException",
+  "ThrottlingException",
+  "RequestLimitExceeded",
+  "LimitExceededException",
+]);
+
+const UNAVAILABLE_NAMES = new Set([
+  "TimeoutError",
+  "AbortError",
+  "InternalServerError",
+  "ServiceUnavailable",
+  "ServiceUnavailableException",
+]);
+
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+interface SdkErrorShape {
+  name?: unknown;
+  code?: unknown;
+  message?: unknown;
+  errors?: unknown;
+  $metadata?: { httpStatusCode?: number };
+}
+
+const shape = (error: unknown): SdkErrorShape =>
+  typeof error === "object" && error !== null ? (error as SdkErrorShape) : {};
+
+/** Whether DynamoDB refused a conditional write because its condition did not hold. */
+export function isConditionFailed(error: unknown): boolean {
+  return shape(error).name === "ConditionalCheckFailedException";
+}
+
+/** Whether DynamoDB says the table (or index) does not exist. */
+export function isResourceNotFound(error: unknown): boolean {
+  return shape(error).name === "ResourceNotFoundException";
+}
+
+const isNetworkFailure = (error: unknown, depth = 0): boolean => {
+  if (depth > 3) return false;
+  const { name, code, errors } = shape(error);
+  if (typeof code === "string" && NETWORK_CODES.has(code)) return true;
+  if (typeof name === "string" && UNAVAILABLE_NAMES.has(name)) return true;
+  // Node reports a refused dual-stack connection as an AggregateError of attempts.
+  if (Array.isArray(errors)) return errors.some((inner) => isNetworkFailure(inner, depth + 1));
+  const { cause } = error as { cause?: unknown };
+  return cause !== undefined && isNetworkFailure(cause, depth + 1);
+};
+
+/**
+ * Translates an AWS SDK failure into a {@link SessionStoreError}. The message
+ * names the operation and the SDK error's name only: the SDK's own message can
+ * quote attribute values, so it stays in `cause`.
+ */
+export function toStoreError(error: unknown, operation: string): SessionStoreError {
+  if (error instanceof SessionStoreError) return error;
+  const { name, message, $metadata } = shape(error);
+  const label = typeof name === "string" ? name : "an unknown error";
+  if (typeof name === "string" && THROTTLING.has(name)) {
+    return new SessionStoreError("STORE_THROTTLED", `DynamoDB throttled ${operation} (${label})`, {
+      cause: error,
+      retryAfterMs: THROTTLE_RETRY_AFTER_MS,
+    });
+  }
+  if (name === "ValidationException" && typeof message === "string" && /item size/i.test(message)) {
+    return new SessionStoreError(
+      "STORE_PAYLOAD_TOO_LARGE",
+      `DynamoDB refused ${operation}: the item is too large`,
+      { cause: error },
+    );
+  }
+  const status = $metadata?.httpStatusCode;
+  if (isNetworkFailure(error) || (typeof status === "number" && status >= 500)) {
+    return new SessionStoreError(
+      "STORE_UNAVAILABLE",
+      `DynamoDB is unavailable for ${operation} (${label})`,
+      { cause: error },
+    );
+  }
+  return new SessionStoreError(
+    "STORE_OPERATION_FAILED",
+    `DynamoDB ${operation} failed (${label})`,
+    {
+      cause: error,
+    },
+  );
+}

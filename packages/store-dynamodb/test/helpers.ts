@@ -1,0 +1,67 @@
+import { randomBytes } from "node:crypto";
+import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { SessionData } from "@sessionkit/auth/store";
+import { createSessionTable, type DynamoDbStoreOptions, dynamoDbStore } from "../src/index.js";
+import type { LocalDynamoDb } from "./dynamodb-local.js";
+
+/**
+ * A client that fails fast when DynamoDB is down: one retry, short timeouts.
+ * (Production settings are in the README.)
+ */
+export function testClient(backend: Pick<LocalDynamoDb, "endpoint" | "region" | "credentials">) {
+  return new DynamoDBClient({
+    endpoint: backend.endpoint,
+    region: backend.region,
+    credentials: backend.credentials,
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
+  });
+}
+
+export const randomTableName = () => `sessions-${randomBytes(6).toString("hex")}`;
+
+/** A store on a table of its own, created fresh. */
+export async function freshStore(
+  client: DynamoDBClient,
+  options: Partial<DynamoDbStoreOptions> = {},
+) {
+  const table = { tableName: randomTableName(), ...options };
+  await createSessionTable(client, table);
+  return { store: dynamoDbStore(client, table), table };
+}
+
+export async function dropTable(client: DynamoDBClient, tableName: string) {
+  await client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
+}
+
+export const ISS = "https://op.example";
+
+export function session(sub: string, sid?: string, iss = ISS): SessionData {
+  const now = Date.now();
+  return {
+    user: { sub },
+    tokenSet: { accessToken: "at" },
+    internal: { iss, sid, createdAt: now, expiresAt: now + 60_000 },
+  };
+}
+
+export const inAMinute = () => ({ expiresAt: Date.now() + 60_000 });
+
+/** Counts the HTTP requests a client sends, per command (retries included). */
+export function countRequests(client: DynamoDBClient) {
+  const counts = new Map<string, number>();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = context.commandName ?? "unknown";
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      return next(args);
+    },
+    // The deserialize step runs once per attempt, below the retry middleware.
+    { step: "deserialize", name: "sessionkitCountRequests" },
+  );
+  return {
+    counts,
+    total: () => [...counts.values()].reduce((sum, n) => sum + n, 0),
+    reset: () => counts.clear(),
+  };
+}
