@@ -88,8 +88,10 @@ export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
         dataDir,
         "-port",
         String(port),
+        "-disableTelemetry",
       ],
-      { stdio: "ignore" },
+      // DynamoDB Local writes a metadata file into its working directory.
+      { cwd: dataDir, stdio: "ignore", env: { ...process.env, DDB_LOCAL_TELEMETRY: "0" } },
     );
     child = proc;
     const deadline = Date.now() + 60_000;
