@@ -1,3 +1,5 @@
 import { defineSessionkitProject } from "../../vitest.shared.ts";
 
-export default defineSessionkitProject("@sessionkit/store-prisma");
+export default defineSessionkitProject("@sessionkit/store-prisma", {
+  test: { globalSetup: ["./test/global-setup.ts"] },
+});

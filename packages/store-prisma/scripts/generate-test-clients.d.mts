@@ -1,0 +1,2 @@
+/** Generates the per-dialect Prisma clients under test/generated (skipped when up to date). */
+export function generateTestClients(): Promise<void>;

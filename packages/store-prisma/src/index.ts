@@ -1,0 +1,6 @@
+export {
+  type PrismaSessionStore,
+  type PrismaStoreOptions,
+  type PurgeExpiredOptions,
+  prismaStore,
+} from "./prisma-store.js";

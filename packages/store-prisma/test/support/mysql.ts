@@ -1,0 +1,79 @@
+import { PrismaMariaDb } from "@prisma/adapter-mariadb";
+import * as mariadb from "mariadb";
+import { prismaStore } from "../../src/index.js";
+import { PrismaClient } from "../generated/mysql/client/client.js";
+import {
+  inAnHour,
+  randomName,
+  readMigration,
+  type StoreContext,
+  statements,
+  type TestDatabase,
+} from "./test-database.js";
+
+/** Where the MySQL/MariaDB server is, and how to take it down for the outage tests. */
+export interface MySqlTarget {
+  host: string;
+  port: number;
+  user: string;
+  password?: string;
+  outage?: { stop(): Promise<void>; start(): Promise<void> };
+}
+
+/** Each store gets its own database (the model's table name is fixed), dropped when it is destroyed. */
+export async function mySqlDatabase(target: MySqlTarget): Promise<TestDatabase> {
+  const migration = statements(await readMigration("mysql"));
+  const connection = {
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password ?? "",
+    // Fail fast while the server is down instead of the connector's 10 s defaults.
+    connectTimeout: 1_000,
+    acquireTimeout: 2_000,
+  };
+  const admin = mariadb.createPool({ ...connection, connectionLimit: 2, multipleStatements: true });
+
+  return {
+    dialect: "mysql",
+    outage: target.outage,
+    async createContext(): Promise<StoreContext<PrismaClient>> {
+      const database = randomName("sk");
+      await admin.query(`CREATE DATABASE \`${database}\``);
+      for (const statement of migration) await admin.query(`USE \`${database}\`; ${statement}`);
+      const prisma = new PrismaClient({
+        adapter: new PrismaMariaDb({ ...connection, database, connectionLimit: 4 }),
+      });
+      const table = `\`${database}\`.\`sessionkit_sessions\``;
+      return {
+        store: prismaStore(prisma),
+        prisma,
+        table,
+        async plant(id, text, expiresAt = inAnHour()) {
+          await prisma.$executeRawUnsafe(
+            `INSERT INTO ${table} (id, data, iss, sid, sub, expires_at, created_at)
+             VALUES (?, ?, 'https://planted.example', NULL, 'planted', ?, ?)
+             ON DUPLICATE KEY UPDATE data = VALUES(data), expires_at = VALUES(expires_at)`,
+            id,
+            text,
+            BigInt(expiresAt),
+            BigInt(Date.now()),
+          );
+        },
+        async countRows() {
+          const [row] = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
+            `SELECT count(*) AS n FROM ${table}`,
+          );
+          return Number(row?.n);
+        },
+        async destroy() {
+          await prisma.$disconnect();
+          await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
+        },
+      };
+    },
+    async close() {
+      await admin.end();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { prismaStore } from "../../src/index.js";
+import { PrismaClient } from "../generated/postgresql/client/client.js";
+import {
+  inAnHour,
+  randomName,
+  readMigration,
+  type StoreContext,
+  type TestDatabase,
+} from "./test-database.js";
+
+/** Where the PostgreSQL server is, and how to take it down for the outage tests. */
+export interface PostgresTarget {
+  url: string;
+  outage?: { stop(): Promise<void>; start(): Promise<void> };
+}
+
+/** Each store gets its own schema (the model's table name is fixed), dropped when it is destroyed. */
+export async function postgresDatabase(target: PostgresTarget): Promise<TestDatabase> {
+  const migration = await readMigration("postgresql");
+  // The admin pool outlives outages: a dead idle connection is replaced on next use.
+  const admin = new pg.Pool({ connectionString: target.url, max: 2 });
+  admin.on("error", () => {});
+
+  return {
+    dialect: "postgresql",
+    outage: target.outage,
+    async createContext(): Promise<StoreContext<PrismaClient>> {
+      const schema = randomName("sk");
+      await admin.query(
+        `BEGIN; CREATE SCHEMA "${schema}"; SET LOCAL search_path TO "${schema}"; ${migration}; COMMIT;`,
+      );
+      const prisma = new PrismaClient({
+        adapter: new PrismaPg({ connectionString: target.url, max: 4 }, { schema }),
+      });
+      const table = `"${schema}"."sessionkit_sessions"`;
+      return {
+        store: prismaStore(prisma),
+        prisma,
+        table,
+        async plant(id, text, expiresAt = inAnHour()) {
+          await prisma.$executeRawUnsafe(
+            `INSERT INTO ${table} (id, data, iss, sid, sub, expires_at, created_at)
+             VALUES ($1, $2, 'https://planted.example', NULL, 'planted', $3, $4)
+             ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data, expires_at = EXCLUDED.expires_at`,
+            id,
+            text,
+            BigInt(expiresAt),
+            BigInt(Date.now()),
+          );
+        },
+        async countRows() {
+          const [row] = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
+            `SELECT count(*) AS n FROM ${table}`,
+          );
+          return Number(row?.n);
+        },
+        async destroy() {
+          await prisma.$disconnect();
+          await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        },
+      };
+    },
+    async close() {
+      await admin.end();
+    },
+  };
+}

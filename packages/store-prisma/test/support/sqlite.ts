@@ -1,0 +1,59 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PrismaLibSql } from "@prisma/adapter-libsql";
+import { prismaStore } from "../../src/index.js";
+import { PrismaClient } from "../generated/sqlite/client/client.js";
+import {
+  inAnHour,
+  readMigration,
+  type StoreContext,
+  statements,
+  type TestDatabase,
+} from "./test-database.js";
+
+/** Each store gets its own database file in a temp directory, removed on close. */
+export async function sqliteDatabase(): Promise<TestDatabase> {
+  const migration = statements(await readMigration("sqlite"));
+  const dir = await mkdtemp(join(tmpdir(), "sessionkit-prisma-"));
+  let files = 0;
+
+  return {
+    dialect: "sqlite",
+    async createContext(): Promise<StoreContext<PrismaClient>> {
+      const file = join(dir, `sessions-${++files}.db`);
+      const prisma = new PrismaClient({ adapter: new PrismaLibSql({ url: `file:${file}` }) });
+      for (const statement of migration) await prisma.$executeRawUnsafe(statement);
+      const table = `"sessionkit_sessions"`;
+      return {
+        store: prismaStore(prisma),
+        prisma,
+        table,
+        async plant(id, text, expiresAt = inAnHour()) {
+          await prisma.$executeRawUnsafe(
+            `INSERT INTO ${table} (id, data, iss, sid, sub, expires_at, created_at)
+             VALUES (?, ?, 'https://planted.example', NULL, 'planted', ?, ?)
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`,
+            id,
+            text,
+            BigInt(expiresAt),
+            BigInt(Date.now()),
+          );
+        },
+        async countRows() {
+          const [row] = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
+            `SELECT count(*) AS n FROM ${table}`,
+          );
+          return Number(row?.n);
+        },
+        async destroy() {
+          await prisma.$disconnect();
+          await rm(file, { force: true });
+        },
+      };
+    },
+    async close() {
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
