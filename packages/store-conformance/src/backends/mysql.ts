@@ -1,0 +1,178 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { findBinary, isRoot } from "./binaries.js";
+import { startContainer } from "./container-runtime.js";
+import { freePort } from "./free-port.js";
+import { backendImages } from "./images.js";
+import { createLocalWorkspace } from "./local-server.js";
+import { retryOnPortRace, runUntilReady } from "./local-start.js";
+import { mySqlReady } from "./probes.js";
+import { envHandle, resolveBackend } from "./resolve-backend.js";
+import type { MySqlBackend, StartBackendOptions } from "./types.js";
+
+/** Options of {@link startMySql}. */
+export type StartMySqlOptions = StartBackendOptions;
+
+const user = "root";
+const password = "sessionkit";
+const database = "sessionkit";
+
+/** The same character set everywhere, so sessions with any Unicode round-trip. */
+const charsetArgs = ["--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci"];
+
+const sbinDirs = ["/usr/sbin", "/usr/local/sbin", "/opt/homebrew/opt/mariadb/bin"];
+
+function findMariaDb(): { install: string; server: string } | undefined {
+  const install = findBinary("mariadb-install-db", sbinDirs);
+  const server = findBinary("mariadbd", sbinDirs);
+  return install && server ? { install, server } : undefined;
+}
+
+function details(host: string, port: number) {
+  return {
+    url: `mysql://${user}:${password}@${host}:${port}/${database}`,
+    host,
+    port,
+    user,
+    password,
+    database,
+  };
+}
+
+/**
+ * A MySQL-compatible server (MariaDB) for tests: `DATABASE_URL_MYSQL`, else a
+ * Testcontainers container, else `mariadb-install-db` + `mariadbd` on a free
+ * port in a temp dir. User `root`, password `sessionkit`, database `sessionkit`.
+ */
+export function startMySql(options?: StartMySqlOptions): Promise<MySqlBackend> {
+  return resolveBackend<MySqlBackend>(
+    {
+      label: "MySQL/MariaDB",
+      envVar: "DATABASE_URL_MYSQL",
+      async fromEnv(value, timeout) {
+        const url = new URL(value);
+        const host = url.hostname;
+        const port = Number(url.port || 3306);
+        const handle = envHandle("MySQL/MariaDB", "DATABASE_URL_MYSQL", () =>
+          mySqlReady(host, port),
+        );
+        await handle.waitReady(timeout);
+        return {
+          ...handle,
+          url: value,
+          host,
+          port,
+          user: decodeURIComponent(url.username),
+          password: decodeURIComponent(url.password),
+          database: decodeURIComponent(url.pathname.slice(1)),
+        };
+      },
+      async fromContainer(testcontainers, timeout) {
+        const container = await startContainer(testcontainers, {
+          image: backendImages.mariadb,
+          ports: [3306],
+          env: { MARIADB_ROOT_PASSWORD: password, MARIADB_DATABASE: database },
+          command: charsetArgs,
+          ready: (host, [port]) => mySqlReady(host, port!),
+          timeout,
+        });
+        return {
+          source: "testcontainers",
+          canRestart: true,
+          ...details(container.host, container.ports[0]!),
+          stop: container.stop,
+          start: container.start,
+          close: container.close,
+        };
+      },
+      localMissing: () =>
+        findMariaDb() ? undefined : "install MariaDB (apt install mariadb-server)",
+      fromLocal: (timeout) =>
+        retryOnPortRace(async () => {
+          const binaries = findMariaDb()!;
+          const workspace = createLocalWorkspace("mariadb");
+          const port = await freePort();
+          const data = join(workspace.dir, "data");
+          const asRoot = isRoot() ? ["--user=root"] : [];
+          const initFile = join(workspace.dir, "init.sql");
+          // Runs at every start; a password user reachable over TCP, like the container's.
+          writeFileSync(
+            initFile,
+            [
+              `CREATE DATABASE IF NOT EXISTS ${database} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;`,
+              `CREATE USER IF NOT EXISTS '${user}'@'%' IDENTIFIED BY '${password}';`,
+              `GRANT ALL PRIVILEGES ON *.* TO '${user}'@'%' WITH GRANT OPTION;`,
+            ].join("\n"),
+          );
+          try {
+            const install = workspace.spawn("install", {
+              command: binaries.install,
+              args: [
+                "--no-defaults",
+                `--datadir=${data}`,
+                "--auth-root-authentication-method=socket", // no password-less root over TCP
+                "--skip-test-db",
+                "--skip-name-resolve",
+                ...asRoot,
+              ],
+            });
+            await new Promise<void>((resolve, reject) =>
+              install.child.once("close", (code) =>
+                code === 0
+                  ? resolve()
+                  : reject(new Error(`mariadb-install-db failed: ${workspace.logTail("install")}`)),
+              ),
+            );
+          } catch (error) {
+            await workspace.close();
+            throw error;
+          }
+          const run = () =>
+            runUntilReady(
+              workspace,
+              "mariadbd",
+              {
+                command: binaries.server,
+                args: [
+                  "--no-defaults",
+                  `--datadir=${data}`,
+                  `--port=${port}`,
+                  "--bind-address=127.0.0.1",
+                  `--socket=${join(workspace.dir, "mysqld.sock")}`,
+                  `--pid-file=${join(workspace.dir, "mysqld.pid")}`,
+                  `--init-file=${initFile}`,
+                  "--skip-log-bin",
+                  "--skip-name-resolve",
+                  "--max-connections=200",
+                  // Throwaway data: durability only costs time here.
+                  "--innodb-flush-log-at-trx-commit=0",
+                  "--innodb-buffer-pool-size=32M",
+                  ...charsetArgs,
+                  ...asRoot,
+                ],
+              },
+              () => mySqlReady("127.0.0.1", port),
+              timeout,
+            );
+          let server = await run().catch(async (error) => {
+            await workspace.close();
+            throw error;
+          });
+          return {
+            source: "local",
+            canRestart: true,
+            ...details("127.0.0.1", port),
+            async stop() {
+              await server.terminate("SIGTERM");
+            },
+            async start() {
+              if (!server.exitReason()) return;
+              server = await run();
+            },
+            close: () => workspace.close(),
+          };
+        }),
+    },
+    options,
+  );
+}

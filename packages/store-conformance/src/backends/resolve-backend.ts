@@ -1,0 +1,123 @@
+import { BackendError } from "./backend-error.js";
+import { detectContainerRuntime } from "./container-runtime.js";
+import type { BackendSource, StartBackendOptions } from "./types.js";
+import { waitUntil } from "./wait-until.js";
+
+type Testcontainers = NonNullable<Awaited<ReturnType<typeof detectContainerRuntime>>>;
+
+/** How one kind of backend is found from each source. */
+export interface BackendRecipe<T> {
+  /** "Redis", "PostgreSQL"…, for messages. */
+  label: string;
+  /** The env var naming an existing server. */
+  envVar: string;
+  fromEnv(value: string, timeout: number): Promise<T>;
+  fromContainer(testcontainers: Testcontainers, timeout: number): Promise<T>;
+  /** What is missing to start a local server (one phrase), or `undefined` when it can. */
+  localMissing(): string | undefined;
+  fromLocal(timeout: number): Promise<T>;
+}
+
+const allSources: BackendSource[] = ["env", "testcontainers", "local"];
+
+function configuredSources(options: StartBackendOptions): BackendSource[] {
+  if (options.sources) return options.sources;
+  const fromEnv = process.env.SESSIONKIT_BACKEND_SOURCES;
+  if (!fromEnv) return allSources;
+  const sources = fromEnv.split(",").map((source) => source.trim());
+  for (const source of sources) {
+    if (!allSources.includes(source as BackendSource)) {
+      throw new BackendError(
+        "BACKEND_NOT_FOUND",
+        `SESSIONKIT_BACKEND_SOURCES: unknown source "${source}" (use env, testcontainers, local)`,
+      );
+    }
+  }
+  return sources as BackendSource[];
+}
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Tries each source in order; the first that has the backend wins. */
+export async function resolveBackend<T>(
+  recipe: BackendRecipe<T>,
+  options: StartBackendOptions = {},
+): Promise<T> {
+  const timeout = options.timeout ?? 60_000;
+  const sources = configuredSources(options);
+  const missing: string[] = [];
+  for (const source of sources) {
+    if (source === "env") {
+      const value = process.env[recipe.envVar];
+      if (!value) {
+        missing.push(`set ${recipe.envVar}`);
+        continue;
+      }
+      // An explicit URL is what the user wants: failing it is an error, not a reason to look elsewhere.
+      try {
+        return await recipe.fromEnv(value, timeout);
+      } catch (error) {
+        throw new BackendError(
+          "BACKEND_START_FAILED",
+          `${recipe.label} from ${recipe.envVar} does not answer: ${errorText(error)}`,
+          { cause: error },
+        );
+      }
+    }
+    if (source === "testcontainers") {
+      const testcontainers = await detectContainerRuntime();
+      if (!testcontainers) {
+        missing.push("run Docker/Podman with the testcontainers package installed");
+        continue;
+      }
+      try {
+        return await recipe.fromContainer(testcontainers, timeout);
+      } catch (error) {
+        throw new BackendError(
+          "BACKEND_START_FAILED",
+          `${recipe.label} container did not start: ${errorText(error)}`,
+          { cause: error },
+        );
+      }
+    }
+    if (source === "local") {
+      const lacking = recipe.localMissing();
+      if (lacking) {
+        missing.push(lacking);
+        continue;
+      }
+      try {
+        return await recipe.fromLocal(timeout);
+      } catch (error) {
+        throw new BackendError(
+          "BACKEND_START_FAILED",
+          `local ${recipe.label} did not start: ${errorText(error)}`,
+          { cause: error },
+        );
+      }
+    }
+  }
+  throw new BackendError(
+    "BACKEND_NOT_FOUND",
+    `no ${recipe.label} for tests: ${missing.join(", or ")}`,
+  );
+}
+
+/** A backend named by an env var: used as is, never stopped. */
+export function envHandle(label: string, envVar: string, ready: () => Promise<boolean>) {
+  const refuse = async () => {
+    throw new BackendError(
+      "BACKEND_NOT_RESTARTABLE",
+      `${label} from ${envVar} is not ours to stop or start`,
+    );
+  };
+  return {
+    source: "env" as const,
+    canRestart: false,
+    stop: refuse,
+    start: refuse,
+    close: async () => {},
+    /** Waits until the server answers. */
+    waitReady: (timeout: number) => waitUntil(ready, { timeout, interval: 200 }),
+  };
+}

@@ -1,0 +1,2 @@
+// The conformance suite lands here next; the backends are at "./backends".
+export type { BackendSource } from "./backends/types.js";

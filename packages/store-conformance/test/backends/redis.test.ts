@@ -1,0 +1,36 @@
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RedisBackend, startRedis } from "../../src/backends/index.js";
+
+describe("startRedis", () => {
+  let backend: RedisBackend;
+  let client: Redis;
+  beforeAll(async () => {
+    backend = await startRedis();
+    client = new Redis(backend.url, { maxRetriesPerRequest: 1, lazyConnect: true });
+    await client.connect();
+  });
+  afterAll(async () => {
+    client?.disconnect();
+    await backend?.close();
+  });
+
+  it("serves a real Redis at url/host/port", async () => {
+    expect(backend.url).toBe(`redis://${backend.host}:${backend.port}`);
+    await client.set("smoke", "héllo");
+    expect(await client.get("smoke")).toBe("héllo");
+  });
+
+  it("goes down on stop() and comes back on the same port on start()", async (context) => {
+    if (!backend.canRestart) return context.skip("an env URL is not ours to restart");
+    await backend.stop();
+    await expect(client.get("smoke")).rejects.toThrow();
+    await backend.start();
+    const fresh = new Redis(backend.url);
+    try {
+      expect(await fresh.get("smoke")).toBe("héllo");
+    } finally {
+      fresh.disconnect();
+    }
+  });
+});

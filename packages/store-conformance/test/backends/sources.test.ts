@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { detectContainerRuntime } from "../../src/backends/container-runtime.js";
+import { BackendError, type RedisBackend, startRedis } from "../../src/backends/index.js";
+import { redisReady } from "../../src/backends/probes.js";
+
+const withEnv = async <T>(vars: Record<string, string | undefined>, run: () => Promise<T>) => {
+  const saved = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [key, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+  apply(vars);
+  try {
+    return await run();
+  } finally {
+    apply(saved);
+  }
+};
+
+describe("backend sources", () => {
+  let local: RedisBackend;
+  beforeAll(async () => {
+    local = await startRedis({ sources: ["local"] });
+  });
+  afterAll(() => local?.close());
+
+  it("detects a container runtime (or its absence) within seconds, once per process", async () => {
+    const started = performance.now();
+    const runtime = await detectContainerRuntime();
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(await detectContainerRuntime()).toBe(runtime);
+  });
+
+  it("falls back from Testcontainers to a local binary when no runtime answers", async () => {
+    const runtime = await detectContainerRuntime();
+    const backend = await withEnv({ REDIS_URL: undefined }, () =>
+      startRedis({ sources: ["env", "testcontainers", "local"] }),
+    );
+    try {
+      expect(backend.source).toBe(runtime ? "testcontainers" : "local");
+      expect(await redisReady(backend.host, backend.port)).toBe(true);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it("takes an env URL first, and refuses to stop a server it does not own", async () => {
+    const backend = await withEnv({ REDIS_URL: local.url }, () => startRedis());
+    expect(backend).toMatchObject({ source: "env", canRestart: false, port: local.port });
+    await expect(backend.stop()).rejects.toMatchObject({ code: "BACKEND_NOT_RESTARTABLE" });
+    await backend.close();
+    expect(await redisReady(local.host, local.port)).toBe(true);
+  });
+
+  it("fails in one line when an env URL does not answer", async () => {
+    const error = await withEnv({ REDIS_URL: "redis://127.0.0.1:1" }, () =>
+      startRedis({ timeout: 300 }),
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BackendError);
+    expect(error).toMatchObject({ code: "BACKEND_START_FAILED" });
+    expect((error as Error).message).toMatch(/REDIS_URL/);
+    expect((error as Error).message).not.toMatch(/\n/);
+  });
+
+  it("fails in one line saying what to set when no source has the backend", async () => {
+    const error = await withEnv({ REDIS_URL: undefined }, () =>
+      startRedis({ sources: ["env"] }),
+    ).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "BACKEND_NOT_FOUND" });
+    expect((error as Error).message).toBe("no Redis for tests: set REDIS_URL");
+  });
+
+  it("reads the sources from SESSIONKIT_BACKEND_SOURCES and rejects unknown ones", async () => {
+    const error = await withEnv({ SESSIONKIT_BACKEND_SOURCES: "local,cloud" }, () =>
+      startRedis(),
+    ).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "BACKEND_NOT_FOUND" });
+    expect((error as Error).message).toMatch(/unknown source "cloud"/);
+  });
+
+  it("close() is idempotent and takes the server down", async () => {
+    const backend = await startRedis({ sources: ["local"] });
+    await backend.close();
+    await backend.close();
+    await expect(redisReady(backend.host, backend.port)).rejects.toThrow();
+  });
+});
