@@ -6,6 +6,6 @@ export default defineConfig({
   dts: true,
   clean: true,
   target: "node20",
-  platform: "neutral",
+  platform: "node",
   sourcemap: true,
 });

@@ -1,0 +1,239 @@
+import {
+  assertLogoutTokenClaims,
+  type LogoutTokenClaims,
+  type SessionData,
+  type SessionStore,
+  SessionStoreError,
+  type SessionWriteOptions,
+  serializeSession,
+} from "@sessionkit/auth/store";
+import type { Cluster, Redis } from "ioredis";
+import {
+  createKeyLayout,
+  indexRef,
+  type KeyLayout,
+  sessionKey,
+  shardOf,
+  sidIndexKey,
+  subIndexKey,
+} from "./key-layout.js";
+import { type LuaScript, logoutScript, removeScript, writeScript } from "./scripts.js";
+import { disconnectedError, isWrongType, timeoutError, toStoreError } from "./store-errors.js";
+import { decodeStoredValue, encodeStoredValue } from "./stored-value.js";
+
+/** Options of {@link redisStore}. */
+export interface RedisStoreOptions {
+  /** Start of every key the store writes; must not contain `{` or `}`. @default "sessionkit:" */
+  prefix?: string;
+  /**
+   * How many hash-tagged shards (Cluster slots) sessions and their indexes are
+   * spread over, 1 to 1024; keep it fixed for the life of the data. On a
+   * Cluster, `deleteByLogoutToken` sends one command per shard. @default 16
+   */
+  shards?: number;
+  /**
+   * Longest a store operation may wait for Redis before it fails with
+   * `STORE_UNAVAILABLE`, in milliseconds; `0` waits as long as ioredis does. @default 2000
+   */
+  operationTimeout?: number;
+}
+
+/** The ioredis client a {@link redisStore} uses: standalone, Sentinel-backed or Cluster. */
+export type RedisStoreClient = Redis | Cluster;
+
+/** Client states in which ioredis would queue a command until some later reconnect. */
+const DISCONNECTED = new Set(["reconnecting", "close", "end", "disconnecting"]);
+
+/**
+ * A `SessionStore` in Redis through the app's own ioredis client (standalone or
+ * Cluster; the store never opens a connection of its own). Each session is
+ * one key whose TTL ends at `expiresAt`; sorted-set indexes by `iss`+`sid` and
+ * `iss`+`sub` serve back-channel logout. Sessions and indexes are sharded over
+ * a fixed set of hash tags by session id, so every write is one atomic Lua
+ * script in one slot. See the README for the layout and recommended client settings.
+ */
+export function redisStore(
+  client: RedisStoreClient,
+  options: RedisStoreOptions = {},
+): SessionStore {
+  const operationTimeout = options.operationTimeout ?? 2_000;
+  if (!Number.isFinite(operationTimeout) || operationTimeout < 0) {
+    throw new SessionStoreError(
+      "STORE_INVALID_ARGUMENT",
+      "`operationTimeout` must be a number of milliseconds ≥ 0",
+    );
+  }
+  const layout: KeyLayout = createKeyLayout(
+    options.prefix ?? "sessionkit:",
+    options.shards ?? 16,
+    client.options.keyPrefix ?? "",
+  );
+  const { bases, scriptBases } = layout;
+
+  const evaluate = async (lua: LuaScript, keys: string[], args: (string | number)[]) => {
+    try {
+      return await client.evalsha(lua.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      // Once per server after a restart or SCRIPT FLUSH.
+      if (error instanceof Error && error.message.startsWith("NOSCRIPT")) {
+        return client.eval(lua.lua, keys.length, ...keys, ...args);
+      }
+      throw error;
+    }
+  };
+
+  /** Runs one operation, failing fast when the client is disconnected and after `operationTimeout`. */
+  const guarded = <T>(work: () => Promise<T>): Promise<T> => {
+    const status = client.status;
+    if (DISCONNECTED.has(status)) return Promise.reject(disconnectedError(status));
+    const pending = work().catch((error: unknown) => {
+      throw toStoreError(error);
+    });
+    if (operationTimeout === 0) return pending;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(timeoutError(operationTimeout)), operationTimeout);
+      pending.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  };
+
+  const checkId = (id: string) => {
+    if (typeof id !== "string" || id === "") {
+      throw new SessionStoreError(
+        "STORE_INVALID_ARGUMENT",
+        "a session id must be a non-empty string",
+      );
+    }
+  };
+
+  const checkExpiresAt = (expiresAt: number) => {
+    if (typeof expiresAt !== "number" || !Number.isFinite(expiresAt)) {
+      throw new SessionStoreError(
+        "STORE_INVALID_ARGUMENT",
+        "`expiresAt` must be a finite time in epoch milliseconds",
+      );
+    }
+  };
+
+  const write = async (
+    mode: "set" | "update",
+    id: string,
+    session: SessionData,
+    { expiresAt }: SessionWriteOptions,
+  ) => {
+    checkId(id);
+    checkExpiresAt(expiresAt);
+    const json = serializeSession(session);
+    const { iss, sid } = session.internal;
+    const subRef = indexRef(iss, session.user.sub);
+    const sidRef = sid ? indexRef(iss, sid) : "";
+    const shard = shardOf(id, layout.shards);
+    const base = bases[shard]!;
+    const keys = [sessionKey(base, id), subIndexKey(base, subRef)];
+    if (sidRef) keys.push(sidIndexKey(base, sidRef));
+    const now = Date.now();
+    // PX, not PXAT: a relative TTL is immune to clock skew between the app and Redis,
+    // and it ends a network hop after `expiresAt`, never before.
+    const px = Math.max(1, Math.ceil(expiresAt - now));
+    const value = encodeStoredValue(expiresAt, subRef, sidRef, json);
+    const wrote = await guarded(() =>
+      evaluate(writeScript, keys, [scriptBases[shard]!, now, expiresAt, px, value, mode, id]),
+    );
+    return wrote === 1;
+  };
+
+  /**
+   * Removes a dead or unreadable value (or a key of another type: `undefined`),
+   * unless someone replaced it meanwhile.
+   */
+  const discard = async (shard: number, id: string, value: string | undefined) => {
+    const condition = value === undefined ? ["wrongtype"] : ["same", value];
+    try {
+      await guarded(() =>
+        evaluate(
+          removeScript,
+          [sessionKey(bases[shard]!, id)],
+          [scriptBases[shard]!, Date.now(), id, ...condition],
+        ),
+      );
+    } catch {
+      // The read already answered `null`; the value is removed on the next attempt.
+    }
+  };
+
+  return {
+    async get(id) {
+      checkId(id);
+      const shard = shardOf(id, layout.shards);
+      let value: string | null;
+      try {
+        value = await guarded(() => client.get(sessionKey(bases[shard]!, id)));
+      } catch (error) {
+        // Some other type under our key is bad data too: null, and removed.
+        if (!isWrongType(error)) throw error;
+        await discard(shard, id, undefined);
+        return null;
+      }
+      if (value === null) return null;
+      const decoded = decodeStoredValue(value, Date.now());
+      if (decoded.kind === "live") return decoded.session;
+      // Unreadable, or past its `expiresAt` but not yet expired by Redis: remove it.
+      await discard(shard, id, value);
+      return null;
+    },
+
+    async set(id, session, writeOptions) {
+      await write("set", id, session, writeOptions);
+    },
+
+    update(id, session, writeOptions) {
+      return write("update", id, session, writeOptions);
+    },
+
+    async delete(id) {
+      checkId(id);
+      const shard = shardOf(id, layout.shards);
+      await guarded(() =>
+        evaluate(
+          removeScript,
+          [sessionKey(bases[shard]!, id)],
+          [scriptBases[shard]!, Date.now(), id, ""],
+        ),
+      );
+    },
+
+    async deleteByLogoutToken(claims: LogoutTokenClaims) {
+      assertLogoutTokenClaims(claims);
+      const { iss, sid, sub } = claims;
+      const kind = sid ? "i" : "u";
+      const ref = indexRef(iss, (sid || sub)!);
+      const wanted = sid && sub ? indexRef(iss, sub) : "";
+      const indexKey = sid ? sidIndexKey : subIndexKey;
+      const now = Date.now();
+      const head = [now, kind, ref, wanted];
+      if (!client.isCluster) {
+        // Standalone: every shard in one script, one round trip.
+        const keys = bases.map((base) => indexKey(base, ref));
+        const ended = await guarded(() => evaluate(logoutScript, keys, [...head, ...scriptBases]));
+        return Number(ended);
+      }
+      // Cluster: shards live in different slots, so one script per shard, all in flight at once.
+      const ended = await guarded(() =>
+        Promise.all(
+          bases.map((base, shard) =>
+            evaluate(logoutScript, [indexKey(base, ref)], [...head, scriptBases[shard]!]),
+          ),
+        ),
+      );
+      return ended.reduce<number>((total, count) => total + Number(count), 0);
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import { createHash } from "node:crypto";
+
+/** A Lua script and its SHA-1, for EVALSHA with a fallback to EVAL. */
+export interface LuaScript {
+  readonly lua: string;
+  readonly sha: string;
+}
+
+const script = (lua: string): LuaScript => ({
+  lua,
+  sha: createHash("sha1").update(lua).digest("hex"),
+});
+
+// Shared helpers. Every key a script builds itself (old index keys, session
+// keys of index members) starts with the same `<prefix>{<tag>}:` as the keys
+// it was given, so it lives in the same Cluster slot.
+const prelude = `
+local function read(key)
+  local v = redis.pcall('GET', key)
+  if type(v) == 'table' then return false, true end
+  return v, false
+end
+local function header(v)
+  if not v then return nil end
+  local a = string.find(v, '\\n', 1, true)
+  if not a then return nil end
+  local b = string.find(v, '\\n', a + 1, true)
+  if not b then return nil end
+  local c = string.find(v, '\\n', b + 1, true)
+  if not c then return nil end
+  local e = tonumber(string.sub(v, 1, a - 1))
+  if not e then return nil end
+  return e, string.sub(v, a + 1, b - 1), string.sub(v, b + 1, c - 1)
+end
+local function tidy(index, now)
+  redis.call('ZREMRANGEBYSCORE', index, '-inf', now)
+  local last = redis.call('ZRANGE', index, -1, -1, 'WITHSCORES')
+  if last[2] then
+    redis.call('PEXPIRE', index, math.max(1, math.ceil(tonumber(last[2]) - now)))
+  end
+end
+local function unindex(index, id, now)
+  redis.call('ZREM', index, id)
+  tidy(index, now)
+end
+`;
+
+/**
+ * set / update. KEYS: session, sub index[, sid index].
+ * ARGV: base, now, expiresAt, px, value, mode ('set' | 'update'), id.
+ * Returns 1 when it wrote (or deleted for a past expiresAt), 0 when `update` found no live session.
+ */
+export const writeScript = script(`${prelude}
+local base, now, expiresAt, id = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[7]
+local old = read(KEYS[1])
+local oldExpiresAt, oldSub, oldSid = header(old)
+if ARGV[6] == 'update' and not (oldExpiresAt and oldExpiresAt > now) then
+  if not oldExpiresAt then redis.call('DEL', KEYS[1]) end
+  return 0
+end
+local subIndex, sidIndex = KEYS[2], KEYS[3] or false
+local ending = expiresAt <= now
+if oldExpiresAt then
+  local index = base .. 'u:' .. oldSub
+  if ending or index ~= subIndex then unindex(index, id, now) end
+  if oldSid ~= '' then
+    index = base .. 'i:' .. oldSid
+    if ending or index ~= sidIndex then unindex(index, id, now) end
+  end
+end
+if ending then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+redis.call('SET', KEYS[1], ARGV[5], 'PX', ARGV[4])
+redis.call('ZADD', subIndex, expiresAt, id)
+tidy(subIndex, now)
+if sidIndex then
+  redis.call('ZADD', sidIndex, expiresAt, id)
+  tidy(sidIndex, now)
+end
+return 1
+`);
+
+/**
+ * delete, and removal of an unreadable value. KEYS: session.
+ * ARGV: base, now, id, condition ('' always, 'same' only if the value is still
+ * ARGV[5], 'wrongtype' only if the key is not a string).
+ */
+export const removeScript = script(`${prelude}
+local old, wrongType = read(KEYS[1])
+local condition = ARGV[4]
+if wrongType then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+if not old or condition == 'wrongtype' or (condition == 'same' and old ~= ARGV[5]) then
+  return 0
+end
+redis.call('DEL', KEYS[1])
+local e, sub, sid = header(old)
+if e then
+  local now = tonumber(ARGV[2])
+  unindex(ARGV[1] .. 'u:' .. sub, ARGV[3], now)
+  if sid ~= '' then unindex(ARGV[1] .. 'i:' .. sid, ARGV[3], now) end
+end
+return 1
+`);
+
+/**
+ * deleteByLogoutToken. KEYS: the index to follow in each shard (all sid or all sub indexes).
+ * ARGV: now, kind ('i' for sid, 'u' for sub), the index ref, the sub ref that must
+ * also match (or ''), then the base of each key's shard.
+ * Members whose session is gone, unreadable or now belongs elsewhere are dropped.
+ * Returns how many live sessions it ended.
+ */
+export const logoutScript = script(`${prelude}
+local now, kind, ref, wanted = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4]
+local ended = 0
+for i, index in ipairs(KEYS) do
+  local base = ARGV[4 + i]
+  local touched = { [index] = true }
+  for _, id in ipairs(redis.call('ZRANGE', index, 0, -1)) do
+    local key = base .. 's:' .. id
+    local e, sub, sid = header(read(key))
+    if not (e and ((kind == 'u' and sub == ref) or (kind == 'i' and sid == ref))) then
+      redis.call('ZREM', index, id)
+    elseif wanted == '' or sub == wanted then
+      redis.call('DEL', key)
+      if e > now then ended = ended + 1 end
+      local subIndex = base .. 'u:' .. sub
+      redis.call('ZREM', subIndex, id)
+      touched[subIndex] = true
+      if sid ~= '' then
+        local sidIndex = base .. 'i:' .. sid
+        redis.call('ZREM', sidIndex, id)
+        touched[sidIndex] = true
+      end
+    end
+  end
+  for index in pairs(touched) do tidy(index, now) end
+end
+return ended
+`);

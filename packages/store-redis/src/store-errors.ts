@@ -1,0 +1,65 @@
+import { SessionStoreError } from "@sessionkit/auth/store";
+
+/** Error replies that mean "this server cannot serve us right now", not "this command is wrong". */
+const UNAVAILABLE_REPLIES = new Set([
+  "LOADING",
+  "BUSY",
+  "CLUSTERDOWN",
+  "TRYAGAIN",
+  "READONLY",
+  "MASTERDOWN",
+  "NOREPLICAS",
+]);
+
+/**
+ * ioredis attaches the failed command, arguments included, to its errors: for
+ * us that is a session with its tokens. Keep it reachable but out of logs.
+ */
+function hideCommandArgs(error: unknown): void {
+  if (typeof error !== "object" || error === null) return;
+  const descriptor = Object.getOwnPropertyDescriptor(error, "command");
+  if (descriptor?.enumerable) Object.defineProperty(error, "command", { enumerable: false });
+}
+
+/**
+ * Maps what ioredis throws to a {@link SessionStoreError}. An error reply
+ * from Redis is a failed operation (or unavailability for the replies in
+ * {@link UNAVAILABLE_REPLIES}); anything else ioredis throws is about the
+ * connection (closed, refused, timed out, retries exhausted): unavailable.
+ */
+export function toStoreError(error: unknown): SessionStoreError {
+  if (error instanceof SessionStoreError) return error;
+  hideCommandArgs(error);
+  const name = error instanceof Error ? error.name : "";
+  if (name === "ReplyError") {
+    const reply = (error as Error).message.split(" ", 1)[0] ?? "";
+    if (UNAVAILABLE_REPLIES.has(reply)) {
+      return new SessionStoreError("STORE_UNAVAILABLE", `Redis cannot serve requests (${reply})`, {
+        cause: error,
+      });
+    }
+    if (reply === "OOM") {
+      return new SessionStoreError("STORE_OPERATION_FAILED", "Redis is out of memory (OOM)", {
+        cause: error,
+      });
+    }
+    return new SessionStoreError("STORE_OPERATION_FAILED", "Redis rejected the command", {
+      cause: error,
+    });
+  }
+  return new SessionStoreError("STORE_UNAVAILABLE", "Redis cannot be reached", { cause: error });
+}
+
+/** For a client that is known to be disconnected: fail now instead of queueing. */
+export const disconnectedError = (status: string) =>
+  new SessionStoreError("STORE_UNAVAILABLE", `Redis cannot be reached (the client is ${status})`);
+
+/** For an operation that outlived `operationTimeout`. */
+export const timeoutError = (ms: number) =>
+  new SessionStoreError("STORE_UNAVAILABLE", `Redis did not answer within ${ms} ms`);
+
+/** Whether a store error comes from a WRONGTYPE reply (another data type under a session key). */
+export const isWrongType = (error: unknown) =>
+  error instanceof SessionStoreError &&
+  error.cause instanceof Error &&
+  error.cause.message.startsWith("WRONGTYPE");
