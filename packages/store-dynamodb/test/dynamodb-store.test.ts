@@ -8,10 +8,10 @@ import {
   PutItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { isSessionStoreError, type SessionStore } from "@sessionkit/auth/store";
+import { type DynamoDbBackend, startDynamoDb } from "@sessionkit/store-conformance/backends";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSessionTable, dynamoDbStore } from "../src/index.js";
 import { MAX_ITEM_BYTES } from "../src/session-item.js";
-import { type LocalDynamoDb, startLocalDynamoDb } from "./dynamodb-local.js";
 import {
   countRequests,
   dropTable,
@@ -23,12 +23,12 @@ import {
   testClient,
 } from "./helpers.js";
 
-let backend: LocalDynamoDb;
+let backend: DynamoDbBackend;
 let client: DynamoDBClient;
 const tables: string[] = [];
 
 beforeAll(async () => {
-  backend = await startLocalDynamoDb();
+  backend = await startDynamoDb();
   client = testClient(backend);
 });
 afterAll(async () => {

@@ -1,14 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SessionData } from "@sessionkit/auth/store";
+import type { DynamoDbBackend } from "@sessionkit/store-conformance/backends";
 import { createSessionTable, type DynamoDbStoreOptions, dynamoDbStore } from "../src/index.js";
-import type { LocalDynamoDb } from "./dynamodb-local.js";
 
 /**
  * A client that fails fast when DynamoDB is down: one retry, short timeouts.
  * (Production settings are in the README.)
  */
-export function testClient(backend: Pick<LocalDynamoDb, "endpoint" | "region" | "credentials">) {
+export function testClient(backend: Pick<DynamoDbBackend, "endpoint" | "region" | "credentials">) {
   return new DynamoDBClient({
     endpoint: backend.endpoint,
     region: backend.region,
