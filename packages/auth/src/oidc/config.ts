@@ -2,6 +2,7 @@ import { AuthError } from "../errors.js";
 import { createDiscoveryCache, type DiscoveryCache } from "./discovery-cache.js";
 import { createJwksCache, type JwksCache } from "./jwks-cache.js";
 import { isLoopbackHost } from "./loopback.js";
+import { parseUrl } from "./parse-url.js";
 
 /** A `fetch`-compatible function. */
 export type FetchFunction = (
@@ -62,7 +63,7 @@ export interface OidcOptions {
   allowedLoginParameters?: readonly string[];
   /** Route paths. @default see {@link OidcRoutes} */
   routes?: Partial<OidcRoutes>;
-  /** Where the provider sends the user after logout, absolute or a path on the app. Env `AUTH_POST_LOGOUT_REDIRECT_URI`. @default appBaseUrl */
+  /** Where the provider sends the user after logout, absolute or a path on the app; register it with the provider. Env `AUTH_POST_LOGOUT_REDIRECT_URI`. @default `${appBaseUrl}/` */
   postLogoutRedirectUri?: string;
   /** Timeout of every request to the provider, in milliseconds. Env `AUTH_HTTP_TIMEOUT`. @default 5000 */
   httpTimeout?: number;
@@ -188,9 +189,10 @@ function required(
   return value;
 }
 
-function parseUrl(value: string, name: string): URL {
-  if (!URL.canParse(value)) throw invalid(name, "must be an absolute URL");
-  return new URL(value);
+function absoluteUrl(value: string, name: string): URL {
+  const url = parseUrl(value);
+  if (url === undefined) throw invalid(name, "must be an absolute URL");
+  return url;
 }
 
 function checkHttps(url: URL, name: string): void {
@@ -255,7 +257,7 @@ export function resolveOidcConfig(
   env: OidcEnv = defaultEnv(),
 ): OidcConfig {
   const issuerText = required(options.issuer, env, "issuer", "AUTH_ISSUER");
-  const issuerUrl = parseUrl(issuerText, label("issuer", "AUTH_ISSUER"));
+  const issuerUrl = absoluteUrl(issuerText, label("issuer", "AUTH_ISSUER"));
   checkHttps(issuerUrl, label("issuer", "AUTH_ISSUER"));
   if (issuerUrl.search !== "" || issuerUrl.hash !== "" || issuerUrl.username !== "") {
     throw invalid(label("issuer", "AUTH_ISSUER"), "must not have a query, fragment or credentials");
@@ -296,7 +298,7 @@ export function resolveOidcConfig(
   }
 
   const baseText = required(options.appBaseUrl, env, "appBaseUrl", "APP_BASE_URL");
-  const baseUrl = parseUrl(baseText, label("appBaseUrl", "APP_BASE_URL"));
+  const baseUrl = absoluteUrl(baseText, label("appBaseUrl", "APP_BASE_URL"));
   checkHttps(baseUrl, label("appBaseUrl", "APP_BASE_URL"));
   if (
     baseUrl.search !== "" ||
@@ -341,13 +343,13 @@ export function resolveOidcConfig(
   }
 
   const postLogoutText = pick(options.postLogoutRedirectUri, env, "AUTH_POST_LOGOUT_REDIRECT_URI");
-  let postLogoutRedirectUri = appBaseUrl;
+  let postLogoutRedirectUri = `${appBaseUrl}/`;
   if (postLogoutText !== undefined) {
     const name = label("postLogoutRedirectUri", "AUTH_POST_LOGOUT_REDIRECT_URI");
     if (postLogoutText.startsWith("/") && !postLogoutText.startsWith("//")) {
       postLogoutRedirectUri = appBaseUrl + postLogoutText;
     } else {
-      const url = parseUrl(postLogoutText, name);
+      const url = absoluteUrl(postLogoutText, name);
       checkHttps(url, name);
       postLogoutRedirectUri = url.href;
     }

@@ -1,6 +1,7 @@
 import type { OidcConfig } from "./config.js";
 import { discover } from "./discovery.js";
 import { OidcError } from "./oidc-error.js";
+import { parseUrl } from "./parse-url.js";
 
 /** Options of {@link buildLogoutUrl}. */
 export interface BuildLogoutUrlOptions {
@@ -39,10 +40,10 @@ export async function buildLogoutUrl(
   } catch (error) {
     if (!(error instanceof OidcError)) throw error;
   }
-  if (endSession === undefined || !URL.canParse(endSession)) {
+  const url = endSession === undefined ? undefined : parseUrl(endSession);
+  if (url === undefined) {
     return { url: new URL(postLogoutRedirectUri), providerLogout: false };
   }
-  const url = new URL(endSession);
   for (const [key, value] of Object.entries(options.parameters ?? {}))
     url.searchParams.set(key, value);
   if (options.idToken !== undefined && options.idToken !== "") {

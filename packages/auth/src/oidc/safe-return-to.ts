@@ -1,3 +1,5 @@
+import { parseUrl } from "./parse-url.js";
+
 const MAX_LENGTH = 2048;
 
 // ASCII controls, space, DEL and backslash: URL parsers strip or rewrite them ("\t", "\n" vanish,
@@ -44,8 +46,9 @@ export function safeReturnTo(value: unknown, appBaseUrl: string): string | undef
     if (startsLikeAuthority(value)) return undefined;
     target = new URL(value, base.origin);
   } else {
-    if (!/^https?:\/\//i.test(value) || !URL.canParse(value)) return undefined;
-    target = new URL(value);
+    const absolute = /^https?:\/\//i.test(value) ? parseUrl(value) : undefined;
+    if (absolute === undefined) return undefined;
+    target = absolute;
   }
 
   if (target.origin !== base.origin) return undefined;

@@ -7,7 +7,6 @@ import {
   type FetchFunction,
   handleCallback,
   isOidcError,
-  type LoginRequest,
   type OidcConfig,
   type OidcErrorCode,
   type OidcOptions,
@@ -382,13 +381,13 @@ describe("refresh", () => {
 describe("RP-initiated logout", () => {
   it("builds the end_session URL, which the provider accepts", async () => {
     const config = configFor(op);
-    const { request, callbackUrl } = await login(config);
     const browser = op.browser();
-    const fresh = await createLoginRequest(config);
-    const freshCallback = await browser.authorize(fresh.url);
-    const { session } = await handleCallback(config, freshCallback, fresh.transaction);
-    expect(request).toBeDefined();
-    expect(callbackUrl).toBeDefined();
+    const started = await createLoginRequest(config);
+    const { session } = await handleCallback(
+      config,
+      await browser.authorize(started.url),
+      started.transaction,
+    );
 
     const { url, providerLogout } = await buildLogoutUrl(config, {
       idToken: session.tokenSet.idToken!,
@@ -460,5 +459,3 @@ describe("discovery", () => {
     expect(isOidcError(error, "OIDC_DISCOVERY_FAILED")).toBe(true);
   });
 });
-
-export type { LoginRequest };

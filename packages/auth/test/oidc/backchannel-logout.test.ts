@@ -1,0 +1,327 @@
+import { generateKeyPair, type JWTPayload, SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  BACKCHANNEL_LOGOUT_EVENT,
+  buildLogoutUrl,
+  createLoginRequest,
+  handleCallback,
+  isOidcError,
+  type LogoutTokenReplayCache,
+  memoryReplayCache,
+  type OidcConfig,
+  type OidcErrorCode,
+  resolveOidcConfig,
+  verifyLogoutToken,
+} from "../../src/oidc/index.js";
+import { memoryStore } from "../../src/store/index.js";
+import { startTestProvider, type TestProvider } from "./provider.js";
+
+let op: TestProvider;
+let config: OidcConfig;
+
+beforeAll(async () => {
+  op = await startTestProvider();
+  config = resolveOidcConfig(
+    {
+      issuer: op.issuer,
+      clientId: op.clientId,
+      clientSecret: op.clientSecret,
+      appBaseUrl: op.appBaseUrl,
+    },
+    {},
+  );
+});
+
+afterAll(async () => {
+  await op?.close();
+});
+
+function formRequest(body: string | URLSearchParams, init: RequestInit = {}): Request {
+  return new Request(`${op.appBaseUrl}/auth/backchannel-logout`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body,
+    ...init,
+  });
+}
+
+function claims(overrides: JWTPayload = {}): JWTPayload {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    iss: op.issuer,
+    aud: op.clientId,
+    iat: now,
+    exp: now + 120,
+    jti: crypto.randomUUID(),
+    sid: "sid-1",
+    sub: "user-1",
+    events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
+    ...overrides,
+  };
+}
+
+/** Signs `payload` with the provider's own key, so only the claims decide. */
+async function forge(
+  payload: JWTPayload,
+  header: { alg?: string; typ?: string; kid?: string } = {},
+  key: CryptoKey = op.signingKey.privateKey,
+): Promise<string> {
+  const withoutUndefined = Object.fromEntries(
+    Object.entries(payload).filter(([, value]) => value !== undefined),
+  );
+  return new SignJWT(withoutUndefined)
+    .setProtectedHeader({
+      alg: header.alg ?? "RS256",
+      kid: header.kid ?? op.signingKey.kid,
+      typ: header.typ ?? "logout+jwt",
+    })
+    .sign(key);
+}
+
+async function rejection(
+  input: Request | string,
+  code: OidcErrorCode,
+  reason: string,
+  replayCache: LogoutTokenReplayCache = memoryReplayCache(),
+) {
+  const error = await verifyLogoutToken(input, config, { replayCache }).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(isOidcError(error), `expected ${code}/${reason}, got ${String(error)}`).toBe(true);
+  if (!isOidcError(error)) return;
+  expect({ code: error.code, reason: error.reason }).toEqual({ code, reason });
+  expect(error.status).toBeGreaterThanOrEqual(400);
+  expect(error.status).toBeLessThan(500);
+  return error;
+}
+
+describe("a logout token sent by the provider itself", () => {
+  it("verifies, names the session's iss+sid+sub, ends it in a store, and cannot be replayed", async () => {
+    const login = await createLoginRequest(config, {
+      authorizationParameters: { prompt: "consent" },
+    });
+    const browser = op.browser();
+    const callbackUrl = await browser.authorize(login.url, { accountId: "bob" });
+    const { session } = await handleCallback(config, callbackUrl, login.transaction);
+    const store = memoryStore();
+    await store.set("hashed-session-id", session, { expiresAt: session.internal.expiresAt });
+
+    const { url } = await buildLogoutUrl(config, { idToken: session.tokenSet.idToken! });
+    const sent = op.backchannelRequests.length;
+    await browser.endSession(url);
+    expect(op.backchannelRequests.length).toBe(sent + 1);
+    const captured = op.backchannelRequests.at(-1)!;
+    expect(captured.method).toBe("POST");
+    const toRequest = () =>
+      formRequest(captured.body, {
+        headers: { "content-type": captured.headers["content-type"] ?? "" },
+      });
+
+    const replayCache = memoryReplayCache();
+    const verified = await verifyLogoutToken(toRequest(), config, { replayCache });
+    expect(verified.iss).toBe(op.issuer);
+    expect(verified.sub).toBe("bob");
+    expect(verified.sid).toBe(session.internal.sid);
+    expect(verified.jti).toEqual(expect.any(String));
+    expect(verified.expiresAt).toBeGreaterThan(Date.now());
+
+    const { jti: _jti, expiresAt: _expiresAt, ...logoutClaims } = verified;
+    expect(await store.deleteByLogoutToken(logoutClaims)).toBe(1);
+    expect(await store.get("hashed-session-id")).toBeNull();
+
+    await rejection(toRequest(), "OIDC_LOGOUT_TOKEN_INVALID", "jti_replayed", replayCache);
+  });
+});
+
+describe("forged logout tokens", () => {
+  it("accepts a well-formed token signed with the provider's key (the control)", async () => {
+    const verified = await verifyLogoutToken(await forge(claims()), config, {
+      replayCache: memoryReplayCache(),
+    });
+    expect(verified).toMatchObject({ iss: op.issuer, sid: "sid-1", sub: "user-1" });
+  });
+
+  it("rejects alg none", async () => {
+    const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const unsigned = `${encode({ alg: "none", typ: "logout+jwt" })}.${encode(claims())}.`;
+    await rejection(unsigned, "OIDC_LOGOUT_TOKEN_INVALID", "alg_not_allowed");
+  });
+
+  it("rejects HS256, even keyed with the client secret", async () => {
+    const secret = new TextEncoder().encode(op.clientSecret);
+    const token = await new SignJWT(claims())
+      .setProtectedHeader({ alg: "HS256", typ: "logout+jwt" })
+      .sign(secret);
+    await rejection(token, "OIDC_LOGOUT_TOKEN_INVALID", "alg_not_allowed");
+  });
+
+  it("rejects a token signed with a foreign key", async () => {
+    const { privateKey } = await generateKeyPair("RS256");
+    await rejection(
+      await forge(claims(), { kid: "attacker-key" }, privateKey),
+      "OIDC_LOGOUT_TOKEN_INVALID",
+      "key_not_found",
+    );
+    // Same kid as the provider's key, different key: the signature fails.
+    await rejection(
+      await forge(claims(), {}, privateKey),
+      "OIDC_LOGOUT_TOKEN_INVALID",
+      "signature_invalid",
+    );
+  });
+
+  it("rejects a tampered payload", async () => {
+    const [header, , signature] = (await forge(claims())).split(".");
+    const payload = Buffer.from(JSON.stringify(claims({ sub: "admin" }))).toString("base64url");
+    await rejection(
+      `${header}.${payload}.${signature}`,
+      "OIDC_LOGOUT_TOKEN_INVALID",
+      "signature_invalid",
+    );
+  });
+
+  const cases: [string, JWTPayload, string, { typ?: string }?][] = [
+    ["another issuer", { iss: "https://evil.example" }, "issuer_mismatch"],
+    ["another audience", { aud: "another-client" }, "audience_mismatch"],
+    ["an expired token", { exp: Math.floor(Date.now() / 1000) - 3600 }, "expired"],
+    ["no exp", { exp: undefined }, "exp_missing"],
+    ["no iat", { iat: undefined }, "iat_missing"],
+    ["an iat in the future", { iat: Math.floor(Date.now() / 1000) + 3600 }, "iat_in_future"],
+    ["an old iat", { iat: Math.floor(Date.now() / 1000) - 3600 }, "too_old"],
+    ["no events", { events: undefined }, "events_invalid"],
+    ["another event", { events: { "http://example.com/other": {} } }, "events_invalid"],
+    [
+      "an event that is not an object",
+      { events: { [BACKCHANNEL_LOGOUT_EVENT]: "yes" } },
+      "events_invalid",
+    ],
+    ["a nonce", { nonce: "n-0S6_WzA2Mj" }, "nonce_present"],
+    ["neither sid nor sub", { sid: undefined, sub: undefined }, "sid_and_sub_missing"],
+    ["a non-string sid", { sid: 42 }, "sid_invalid"],
+    ["no jti", { jti: undefined }, "jti_missing"],
+    ["a typ that is not logout+jwt", {}, "typ_invalid", { typ: "JWT" }],
+  ];
+  for (const [name, overrides, reason, header] of cases) {
+    it(`rejects ${name}`, async () => {
+      await rejection(await forge(claims(overrides), header), "OIDC_LOGOUT_TOKEN_INVALID", reason);
+    });
+  }
+
+  it("accepts a token with only sid, or only sub", async () => {
+    const replayCache = memoryReplayCache();
+    const onlySid = await verifyLogoutToken(await forge(claims({ sub: undefined })), config, {
+      replayCache,
+    });
+    expect(onlySid).toMatchObject({ sid: "sid-1" });
+    expect(onlySid.sub).toBeUndefined();
+    const onlySub = await verifyLogoutToken(await forge(claims({ sid: undefined })), config, {
+      replayCache,
+    });
+    expect(onlySub).toMatchObject({ sub: "user-1" });
+    expect(onlySub.sid).toBeUndefined();
+  });
+
+  it("rejects a replayed jti, and a bad token burns no jti", async () => {
+    const replayCache = memoryReplayCache();
+    const jti = crypto.randomUUID();
+    await rejection(
+      await forge(claims({ jti, aud: "another-client" })),
+      "OIDC_LOGOUT_TOKEN_INVALID",
+      "audience_mismatch",
+      replayCache,
+    );
+    const token = await forge(claims({ jti }));
+    await verifyLogoutToken(formRequest(new URLSearchParams({ logout_token: token })), config, {
+      replayCache,
+    });
+    await rejection(
+      formRequest(new URLSearchParams({ logout_token: token })),
+      "OIDC_LOGOUT_TOKEN_INVALID",
+      "jti_replayed",
+      replayCache,
+    );
+  });
+
+  it("rejects garbage", async () => {
+    await rejection("not-a-jwt", "OIDC_LOGOUT_TOKEN_INVALID", "malformed");
+    await rejection("a.b.c", "OIDC_LOGOUT_TOKEN_INVALID", "malformed");
+  });
+});
+
+describe("the logout request", () => {
+  it("rejects a GET", async () => {
+    const token = await forge(claims());
+    const error = await rejection(
+      new Request(`${op.appBaseUrl}/auth/backchannel-logout?logout_token=${token}`),
+      "OIDC_LOGOUT_REQUEST_INVALID",
+      "method_not_allowed",
+    );
+    expect(error?.status).toBe(405);
+  });
+
+  it("rejects a body that is not form-encoded", async () => {
+    const token = await forge(claims());
+    await rejection(
+      formRequest(JSON.stringify({ logout_token: token }), {
+        headers: { "content-type": "application/json" },
+      }),
+      "OIDC_LOGOUT_REQUEST_INVALID",
+      "unsupported_media_type",
+    );
+  });
+
+  it("accepts a charset parameter on the content type", async () => {
+    const token = await forge(claims());
+    const verified = await verifyLogoutToken(
+      formRequest(new URLSearchParams({ logout_token: token }).toString(), {
+        headers: { "content-type": "application/x-www-form-urlencoded; charset=UTF-8" },
+      }),
+      config,
+      { replayCache: memoryReplayCache() },
+    );
+    expect(verified.sid).toBe("sid-1");
+  });
+
+  it("rejects a form without logout_token, or with two", async () => {
+    await rejection(formRequest("other=1"), "OIDC_LOGOUT_REQUEST_INVALID", "logout_token_missing");
+    const token = await forge(claims());
+    await rejection(
+      formRequest(`logout_token=${token}&logout_token=${token}`),
+      "OIDC_LOGOUT_REQUEST_INVALID",
+      "logout_token_repeated",
+    );
+  });
+
+  it("rejects a 1 MB body without reading all of it", async () => {
+    const chunk = new Uint8Array(16 * 1024).fill(0x61);
+    const total = 1024 * 1024;
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          if (pulled >= total) {
+            controller.close();
+            return;
+          }
+          pulled += chunk.byteLength;
+          controller.enqueue(chunk);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const request = new Request(`${op.appBaseUrl}/auth/backchannel-logout`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    await rejection(request, "OIDC_LOGOUT_REQUEST_INVALID", "body_too_large");
+    expect(pulled).toBeLessThanOrEqual(64 * 1024 + 3 * chunk.byteLength);
+  });
+
+  it("rejects a declared 1 MB body before reading it", async () => {
+    const big = `logout_token=${"a".repeat(1024 * 1024)}`;
+    await rejection(formRequest(big), "OIDC_LOGOUT_REQUEST_INVALID", "body_too_large");
+  });
+});
