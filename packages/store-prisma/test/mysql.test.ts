@@ -1,6 +1,19 @@
+import { startMySql } from "@sessionkit/store-conformance/backends";
+import { afterAll } from "vitest";
 import { mySqlDatabase } from "./support/mysql.js";
 import { testPrismaStoreBehaviour } from "./support/store-behaviour.js";
 
-const open = () => mySqlDatabase({ host: "127.0.0.1", port: 3306, user: "root" });
+const backend = await startMySql();
+const database = await mySqlDatabase({
+  host: backend.host,
+  port: backend.port,
+  user: backend.user,
+  password: backend.password,
+  outage: backend.canRestart ? backend : undefined,
+});
+afterAll(async () => {
+  await database.close();
+  await backend.close();
+});
 
-testPrismaStoreBehaviour(open);
+testPrismaStoreBehaviour(database);

@@ -1,6 +1,18 @@
+import { startPostgres } from "@sessionkit/store-conformance/backends";
+import { afterAll } from "vitest";
+import { testPostgresPlans } from "./support/postgres-plans.js";
 import { postgresDatabase } from "./support/postgresql.js";
 import { testPrismaStoreBehaviour } from "./support/store-behaviour.js";
 
-const open = () => postgresDatabase({ url: "postgres://postgres@127.0.0.1:5432/test" });
+const backend = await startPostgres();
+const database = await postgresDatabase({
+  url: backend.url,
+  outage: backend.canRestart ? backend : undefined,
+});
+afterAll(async () => {
+  await database.close();
+  await backend.close();
+});
 
-testPrismaStoreBehaviour(open);
+testPrismaStoreBehaviour(database);
+testPostgresPlans(database);

@@ -1,4 +1,9 @@
+import { afterAll } from "vitest";
 import { sqliteDatabase } from "./support/sqlite.js";
 import { testPrismaStoreBehaviour } from "./support/store-behaviour.js";
 
-testPrismaStoreBehaviour(sqliteDatabase);
+// libSQL in a file: no server, so no outage tests.
+const database = await sqliteDatabase();
+afterAll(() => database.close());
+
+testPrismaStoreBehaviour(database);

@@ -17,7 +17,7 @@ export interface MySqlTarget {
   port: number;
   user: string;
   password?: string;
-  outage?: { stop(): Promise<void>; start(): Promise<void> };
+  outage?: { stop(): Promise<void>; start(): Promise<void> } | undefined;
 }
 
 /** Each store gets its own database (the model's table name is fixed), dropped when it is destroyed. */
@@ -29,8 +29,8 @@ export async function mySqlDatabase(target: MySqlTarget): Promise<TestDatabase> 
     user: target.user,
     password: target.password ?? "",
     // Fail fast while the server is down instead of the connector's 10 s defaults.
-    connectTimeout: 1_000,
-    acquireTimeout: 2_000,
+    connectTimeout: 500,
+    acquireTimeout: 1_000,
   };
   const admin = mariadb.createPool({ ...connection, connectionLimit: 2, multipleStatements: true });
 

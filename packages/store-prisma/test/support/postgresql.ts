@@ -13,11 +13,17 @@ import {
 /** Where the PostgreSQL server is, and how to take it down for the outage tests. */
 export interface PostgresTarget {
   url: string;
-  outage?: { stop(): Promise<void>; start(): Promise<void> };
+  outage?: { stop(): Promise<void>; start(): Promise<void> } | undefined;
+}
+
+/** A statement Prisma sent, as its query log reports it. */
+export interface LoggedQuery {
+  query: string;
+  params: unknown[];
 }
 
 /** Each store gets its own schema (the model's table name is fixed), dropped when it is destroyed. */
-export async function postgresDatabase(target: PostgresTarget): Promise<TestDatabase> {
+export async function postgresDatabase(target: PostgresTarget) {
   const migration = await readMigration("postgresql");
   // The admin pool outlives outages: a dead idle connection is replaced on next use.
   const admin = new pg.Pool({ connectionString: target.url, max: 2 });
@@ -26,19 +32,26 @@ export async function postgresDatabase(target: PostgresTarget): Promise<TestData
   return {
     dialect: "postgresql",
     outage: target.outage,
-    async createContext(): Promise<StoreContext<PrismaClient>> {
+    async createContext(): Promise<StoreContext<PrismaClient> & { queries: LoggedQuery[] }> {
       const schema = randomName("sk");
       await admin.query(
         `BEGIN; CREATE SCHEMA "${schema}"; SET LOCAL search_path TO "${schema}"; ${migration}; COMMIT;`,
       );
       const prisma = new PrismaClient({
         adapter: new PrismaPg({ connectionString: target.url, max: 4 }, { schema }),
+        log: [{ emit: "event", level: "query" }],
+      });
+      // Kept for the EXPLAIN test: the exact SQL and parameters the store made Prisma send.
+      const queries: LoggedQuery[] = [];
+      prisma.$on("query", (event) => {
+        queries.push({ query: event.query, params: JSON.parse(event.params) as unknown[] });
       });
       const table = `"${schema}"."sessionkit_sessions"`;
       return {
         store: prismaStore(prisma),
         prisma,
         table,
+        queries,
         async plant(id, text, expiresAt = inAnHour()) {
           await prisma.$executeRawUnsafe(
             `INSERT INTO ${table} (id, data, iss, sid, sub, expires_at, created_at)
@@ -62,8 +75,12 @@ export async function postgresDatabase(target: PostgresTarget): Promise<TestData
         },
       };
     },
+    admin,
     async close() {
       await admin.end();
     },
-  };
+  } satisfies TestDatabase & { admin: pg.Pool };
 }
+
+/** The PostgreSQL test database, with its admin pool for EXPLAIN. */
+export type PostgresDatabase = Awaited<ReturnType<typeof postgresDatabase>>;

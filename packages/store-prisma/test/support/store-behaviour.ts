@@ -1,5 +1,5 @@
 import type { SessionData } from "@sessionkit/auth/store";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { prismaStore } from "../../src/index.js";
 import type { StoreContext, TestDatabase } from "./test-database.js";
 
@@ -18,16 +18,9 @@ export function makeSession(sub: string, sid: string | undefined, expiresAt: num
  * What the conformance suite cannot see from outside: rows on disk, the SQL dialect's
  * quirks (MySQL's affected-row counts and collations, emulated upserts), the purge job.
  */
-export function testPrismaStoreBehaviour(open: () => Promise<TestDatabase>): void {
-  let database: TestDatabase;
+export function testPrismaStoreBehaviour(database: TestDatabase): void {
   let context: StoreContext;
 
-  beforeAll(async () => {
-    database = await open();
-  });
-  afterAll(async () => {
-    await database?.close();
-  });
   beforeEach(async () => {
     context = await database.createContext();
   });
@@ -168,5 +161,37 @@ export function testPrismaStoreBehaviour(open: () => Promise<TestDatabase>): voi
         code: "STORE_OPERATION_FAILED",
       });
     });
+
+    // Only where there is a server to take down (not SQLite, not a server named by an env URL).
+    const outage = database.outage;
+    if (outage)
+      it("every operation fails with STORE_UNAVAILABLE while the server is down, and works once it is back", async () => {
+        const { store } = context;
+        const expiresAt = Date.now() + 60_000;
+        const session = makeSession("alice", "s1", expiresAt);
+        await store.set("before", session, { expiresAt });
+        await outage.stop();
+        try {
+          const results = await Promise.allSettled([
+            store.get("before"),
+            store.set("during", session, { expiresAt }),
+            store.update("before", session, { expiresAt }),
+            store.delete("before"),
+            store.deleteByLogoutToken({ iss: ISS, sub: "alice" }),
+            store.purgeExpired(),
+          ]);
+          for (const result of results) {
+            expect(result.status).toBe("rejected");
+            const reason = (result as PromiseRejectedResult).reason;
+            expect(reason).toMatchObject({ name: "SessionStoreError", code: "STORE_UNAVAILABLE" });
+            expect(String(reason.message)).not.toContain("at-alice");
+            expect(reason.cause).toBeDefined();
+          }
+        } finally {
+          await outage.start();
+        }
+        await expect(store.get("before")).resolves.toEqual(session);
+        expect(await store.update("before", session, { expiresAt })).toBe(true);
+      });
   });
 }

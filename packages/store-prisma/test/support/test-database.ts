@@ -28,7 +28,7 @@ export interface TestDatabase {
   dialect: Dialect;
   createContext(): Promise<StoreContext>;
   /** Takes the server down and up again; absent where there is no server (SQLite). */
-  outage?: { stop(): Promise<void>; start(): Promise<void> };
+  outage?: { stop(): Promise<void>; start(): Promise<void> } | undefined;
   close(): Promise<void>;
 }
 
