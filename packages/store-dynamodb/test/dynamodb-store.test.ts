@@ -1,8 +1,9 @@
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import {
   type AttributeValue,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
-  type DynamoDBClient,
+  DynamoDBClient,
   GetItemCommand,
   ProvisionedThroughputExceededException,
   PutItemCommand,
@@ -343,6 +344,35 @@ describe("dynamoDbStore: limits and errors", () => {
       }
     } finally {
       client.middlewareStack.remove("sessionkitThrottle");
+    }
+  });
+
+  it("turns a server that accepts but never answers into STORE_UNAVAILABLE", async () => {
+    // A real socket that swallows requests: what a hung endpoint looks like to the SDK.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on("error", () => undefined);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as AddressInfo;
+    const hung = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: backend.region,
+      credentials: backend.credentials,
+      maxAttempts: 1,
+      requestHandler: { connectionTimeout: 500, requestTimeout: 500, throwOnRequestTimeout: true },
+    });
+    try {
+      const store = dynamoDbStore(hung, { tableName: randomTableName() });
+      const started = Date.now();
+      const error = await storeError(store.get("a"));
+      expect(error.code).toBe("STORE_UNAVAILABLE");
+      expect(Date.now() - started).toBeLessThan(2_500);
+    } finally {
+      hung.destroy();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 

@@ -14,7 +14,11 @@ export function testClient(backend: Pick<DynamoDbBackend, "endpoint" | "region" 
     region: backend.region,
     credentials: backend.credentials,
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
+    requestHandler: {
+      connectionTimeout: 1_000,
+      requestTimeout: 5_000,
+      throwOnRequestTimeout: true,
+    },
   });
 }
 
