@@ -290,6 +290,67 @@ describe("callback", () => {
   });
 });
 
+describe("client authentication", () => {
+  async function fullFlow(config: OidcConfig) {
+    const request = await createLoginRequest(config);
+    const callbackUrl = await op.browser().authorize(request.url);
+    const { session } = await handleCallback(config, callbackUrl, request.transaction);
+    const refreshed = await refreshTokenSet(config, session.tokenSet);
+    return { session, refreshed };
+  }
+
+  it("works with private_key_jwt", async () => {
+    const { clientId, privateKey, kid } = op.privateKeyJwtClient;
+    const config = configFor(op, {
+      clientId,
+      clientSecret: undefined,
+      clientAssertionKey: { key: privateKey, kid },
+    });
+    expect(config.clientAuthMethod).toBe("private_key_jwt");
+    const { session, refreshed } = await fullFlow(config);
+    expect(session.user.sub).toBe("user-1");
+    expect(refreshed.tokenSet.accessToken).not.toBe(session.tokenSet.accessToken);
+  });
+
+  it("works for a public client (none + PKCE)", async () => {
+    const config = configFor(op, {
+      clientId: op.publicClientId,
+      clientSecret: undefined,
+      clientAuthMethod: "none",
+    });
+    const { session, refreshed } = await fullFlow(config);
+    expect(session.user.sub).toBe("user-1");
+    expect(refreshed.tokenSet.refreshToken).not.toBe(session.tokenSet.refreshToken);
+  });
+
+  it("maps a wrong client secret to OIDC_PROVIDER_UNAVAILABLE (a misconfiguration, not the user's fault)", async () => {
+    const config = configFor(op, { clientSecret: "not-the-secret" });
+    const request = await createLoginRequest(config);
+    const callbackUrl = await op.browser().authorize(request.url);
+    const error = await handleCallback(config, callbackUrl, request.transaction).catch(
+      (caught: unknown) => caught,
+    );
+    expect(isOidcError(error, "OIDC_PROVIDER_UNAVAILABLE")).toBe(true);
+    expect(isOidcError(error) && error.message).not.toContain("not-the-secret");
+  });
+
+  it("maps a token endpoint that does not answer to OIDC_PROVIDER_UNAVAILABLE (timeout)", async () => {
+    const config = configFor(op);
+    const { session } = await fullFlow(config);
+    const hangingTokenEndpoint: FetchFunction = (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (!url.endsWith("/token")) return fetch(input, init);
+      return new Promise((_resolve, reject) => {
+        init?.signal?.addEventListener("abort", () => reject(init.signal?.reason));
+      });
+    };
+    const slow = configFor(op, { fetch: hangingTokenEndpoint, httpTimeout: 100 });
+    const error = await refreshTokenSet(slow, session.tokenSet).catch((caught: unknown) => caught);
+    expect(isOidcError(error, "OIDC_PROVIDER_UNAVAILABLE")).toBe(true);
+    expect(isOidcError(error) && error.reason).toBe("timeout");
+  });
+});
+
 describe("refresh", () => {
   async function session(config: OidcConfig) {
     const { request, callbackUrl } = await login(config);

@@ -18,6 +18,10 @@ export interface TestProvider {
   clientId: string;
   clientSecret: string;
   appBaseUrl: string;
+  /** A second client that authenticates with `private_key_jwt` (ES256). */
+  privateKeyJwtClient: { clientId: string; privateKey: CryptoKey; kid: string };
+  /** A public client (`token_endpoint_auth_method: none`, PKCE only). */
+  publicClientId: string;
   /** The provider's signing key (private), so tests can forge tokens it would accept. */
   signingKey: { privateKey: CryptoKey; kid: string; alg: "RS256" };
   /** Back-channel logout requests the provider POSTed to the client, oldest first. */
@@ -86,6 +90,21 @@ export async function startTestProvider(
   const kid = `test-${crypto.randomUUID()}`;
   const privateJwk: JWK = { ...(await exportJWK(privateKey)), kid, alg: "RS256", use: "sig" };
 
+  const clientKeys = await generateKeyPair("ES256", { extractable: true });
+  const clientKid = `client-${crypto.randomUUID()}`;
+  const clientPublicJwk: JWK = {
+    ...(await exportJWK(clientKeys.publicKey)),
+    kid: clientKid,
+    alg: "ES256",
+    use: "sig",
+  };
+  const common = {
+    redirect_uris: [`${appBaseUrl}/auth/callback`],
+    post_logout_redirect_uris: [`${appBaseUrl}/`],
+    grant_types: ["authorization_code", "refresh_token"],
+    response_types: ["code"],
+  };
+
   const server = createServer();
   const port = await listen(server);
   const issuer = `http://127.0.0.1:${port}`;
@@ -102,6 +121,14 @@ export async function startTestProvider(
         backchannel_logout_uri: `http://127.0.0.1:${receiverPort}/auth/backchannel-logout`,
         backchannel_logout_session_required: true,
       },
+      {
+        ...common,
+        client_id: `${clientId}-pkjwt`,
+        token_endpoint_auth_method: "private_key_jwt",
+        token_endpoint_auth_signing_alg: "ES256",
+        jwks: { keys: [clientPublicJwk] },
+      },
+      { ...common, client_id: `${clientId}-public`, token_endpoint_auth_method: "none" },
     ],
     jwks: { keys: [privateJwk] },
     cookies: { keys: ["sessionkit-test-cookie-key"] },
@@ -162,6 +189,12 @@ export async function startTestProvider(
     clientSecret,
     appBaseUrl,
     signingKey: { privateKey, kid, alg: "RS256" },
+    privateKeyJwtClient: {
+      clientId: `${clientId}-pkjwt`,
+      privateKey: clientKeys.privateKey,
+      kid: clientKid,
+    },
+    publicClientId: `${clientId}-public`,
     backchannelRequests,
     events,
     browser: () => createBrowser(issuer, appBaseUrl),
