@@ -5,7 +5,9 @@ export type AuthErrorCode =
   /** A session cookie could not be opened (expired, tampered, wrong key…). */
   | "AUTH_SESSION_UNREADABLE"
   /** The session store failed; `cause` is the {@link SessionStoreError}. */
-  | "AUTH_STORE_UNAVAILABLE";
+  | "AUTH_STORE_UNAVAILABLE"
+  /** An operation needs a signed-in session and the request has none. */
+  | "AUTH_SESSION_MISSING";
 
 /** Options of the {@link AuthError} constructor. */
 export interface AuthErrorOptions {

@@ -1,0 +1,155 @@
+import { AuthError } from "./errors.js";
+import type { AuthLogger, AuthOptions } from "./options.js";
+import type { SessionStore } from "./store/types.js";
+
+/** {@link AuthOptions} after defaults, env fallbacks and validation. */
+export interface AuthConfig {
+  secrets: readonly string[];
+  appBaseUrl: string | undefined;
+  issuer: string | undefined;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  sessionStore: SessionStore | undefined;
+  rolling: boolean;
+  /** Milliseconds. */
+  inactivityDuration: number;
+  /** Milliseconds. */
+  absoluteDuration: number;
+  onStoreError: "anonymous" | "throw";
+  cookie: {
+    name: string;
+    domain: string | undefined;
+    path: string;
+    sameSite: "lax" | "strict" | "none";
+    secure: boolean | undefined;
+    transient: boolean;
+  };
+  logger: AuthLogger;
+}
+
+const MIN_SECRET_LENGTH = 32;
+const DAY = 86_400;
+// RFC 6265 token characters, minus the dot we use for chunk suffixes.
+const COOKIE_NAME = /^[!#$%&'*+\-^_`|~0-9A-Za-z]+$/;
+const STORE_METHODS = ["get", "set", "update", "delete", "deleteByLogoutToken"] as const;
+
+const invalid = (message: string) => new AuthError("AUTH_CONFIG_INVALID", message);
+
+function processEnv(): Record<string, string | undefined> {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  return proc?.env ?? {};
+}
+
+function optionalUrl(value: string | undefined, what: string): string | undefined {
+  if (value === undefined || value === "") return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalid(`${what} must be an absolute URL`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw invalid(`${what} must be an http(s) URL`);
+  }
+  return value;
+}
+
+function duration(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback * 1000;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw invalid(`\`${name}\` must be a positive number of seconds`);
+  }
+  return value * 1000;
+}
+
+function resolveSecrets(option: AuthOptions["secret"], env: string | undefined): string[] {
+  const given = option ?? env;
+  if (given === undefined || given === "" || (Array.isArray(given) && given.length === 0)) {
+    throw invalid("missing secret: pass `secret` to createAuth() or set AUTH_SECRET");
+  }
+  const secrets: unknown[] = typeof given === "string" ? [given] : [...given];
+  const source = option === undefined ? "AUTH_SECRET" : "`secret`";
+  secrets.forEach((secret, index) => {
+    if (typeof secret !== "string" || secret.length < MIN_SECRET_LENGTH) {
+      const which = secrets.length > 1 ? ` (entry ${index})` : "";
+      throw invalid(
+        `${source}${which} must be a string of at least ${MIN_SECRET_LENGTH} characters`,
+      );
+    }
+  });
+  return secrets as string[];
+}
+
+function resolveStore(store: unknown): SessionStore | undefined {
+  if (store === undefined || store === null) return undefined;
+  for (const method of STORE_METHODS) {
+    if (typeof (store as Record<string, unknown>)[method] !== "function") {
+      throw invalid(`\`sessionStore\` must implement SessionStore: \`${method}\` is missing`);
+    }
+  }
+  return store as SessionStore;
+}
+
+function oneOf<T extends string>(value: unknown, name: string, allowed: readonly T[], fallback: T) {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as T)) {
+    throw invalid(`\`${name}\` must be one of ${allowed.map((v) => `"${v}"`).join(", ")}`);
+  }
+  return value as T;
+}
+
+function optionalBoolean(value: unknown, name: string): boolean | undefined {
+  if (value === undefined || typeof value === "boolean") return value;
+  throw invalid(`\`${name}\` must be a boolean`);
+}
+
+/** Validates options once, at `createAuth`, so a misconfiguration fails at startup, not per request. */
+export function resolveConfig(options: AuthOptions = {}): AuthConfig {
+  if (typeof options !== "object" || options === null) {
+    throw invalid("createAuth() takes an options object");
+  }
+  const env = options.env ?? processEnv();
+  const cookie = options.cookie ?? {};
+  const name = cookie.name ?? "__session";
+  if (typeof name !== "string" || !COOKIE_NAME.test(name)) {
+    throw invalid("`cookie.name` must be a cookie token without dots");
+  }
+  const sameSite = oneOf(cookie.sameSite, "cookie.sameSite", ["lax", "strict", "none"], "lax");
+  const secure = optionalBoolean(cookie.secure, "cookie.secure");
+  if (sameSite === "none" && secure === false) {
+    throw invalid('`cookie.sameSite: "none"` requires `cookie.secure` to be true');
+  }
+  const path = cookie.path ?? "/";
+  if (typeof path !== "string" || !path.startsWith("/") || /[;\s]/.test(path)) {
+    throw invalid("`cookie.path` must start with / and hold no spaces or semicolons");
+  }
+  if (cookie.domain !== undefined && !/^[A-Za-z0-9.-]+$/.test(cookie.domain)) {
+    throw invalid("`cookie.domain` must be a host name");
+  }
+  const logger = options.logger ?? console;
+  if (typeof logger?.warn !== "function" || typeof logger?.error !== "function") {
+    throw invalid("`logger` must have `warn` and `error` methods");
+  }
+
+  return {
+    secrets: resolveSecrets(options.secret, env.AUTH_SECRET),
+    appBaseUrl: optionalUrl(options.appBaseUrl ?? env.APP_BASE_URL, "`appBaseUrl` (APP_BASE_URL)"),
+    issuer: optionalUrl(options.issuer ?? env.AUTH_ISSUER, "`issuer` (AUTH_ISSUER)"),
+    clientId: options.clientId ?? (env.AUTH_CLIENT_ID || undefined),
+    clientSecret: options.clientSecret ?? (env.AUTH_CLIENT_SECRET || undefined),
+    sessionStore: resolveStore(options.sessionStore),
+    rolling: optionalBoolean(options.rolling, "rolling") ?? true,
+    inactivityDuration: duration(options.inactivityDuration, "inactivityDuration", DAY),
+    absoluteDuration: duration(options.absoluteDuration, "absoluteDuration", 3 * DAY),
+    onStoreError: oneOf(options.onStoreError, "onStoreError", ["anonymous", "throw"], "anonymous"),
+    cookie: {
+      name,
+      domain: cookie.domain,
+      path,
+      sameSite,
+      secure,
+      transient: optionalBoolean(cookie.transient, "cookie.transient") ?? false,
+    },
+    logger,
+  };
+}

@@ -1,0 +1,133 @@
+import { type NextRequest, NextResponse } from "next/server.js";
+import { type AuthConfig, resolveConfig } from "./config.js";
+import { AuthError } from "./errors.js";
+import { jarOf, nextHeaders, requestCookies } from "./http/request-cookies.js";
+import { applyCookieWrites, cookieInits, secureFor } from "./http/set-cookies.js";
+import type { AuthOptions } from "./options.js";
+import { type AuthRouteTable, createRouteTable } from "./routes.js";
+import type { CryptoEngineName } from "./session/sealer.js";
+import type { CookieJar, CookieWrite } from "./session/session-cookies.js";
+import {
+  createSessionCore,
+  type NewSession,
+  type SessionCore,
+  type SessionUpdate,
+} from "./session/session-core.js";
+import type { SessionData } from "./store/types.js";
+
+/** What {@link createAuth} returns. */
+export interface Auth {
+  /** The request's session, or `null`. Without a request it reads `next/headers` cookies. Never throws for a bad cookie. */
+  getSession(request?: Request): Promise<SessionData | null>;
+  /** Replaces the session's data (server actions and route handlers, via `next/headers`). */
+  updateSession(update: SessionUpdate): Promise<void>;
+  /** Replaces the session's data, writing the cookies onto `response`. */
+  updateSession(request: Request, response: Response, update: SessionUpdate): Promise<void>;
+  /** For `proxy.ts` / `middleware.ts`: serves auth routes, rolls the session, clears bad cookies. Never throws. */
+  middleware(request: NextRequest): Promise<NextResponse>;
+  /** Starts a new session (fresh id) on `response`, discarding the request's old one. */
+  saveSession(request: Request, response: Response, session: NewSession): Promise<void>;
+  /** Ends the request's session: the store record and every session cookie on `response`. */
+  deleteSession(request: Request, response: Response): Promise<void>;
+  /** The validated configuration (secrets included: never log it). */
+  readonly config: AuthConfig;
+}
+
+/** Test-only knobs, kept off the public options. */
+export interface InternalAuthOptions {
+  engine?: CryptoEngineName;
+}
+
+const LOCAL_HOST = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d+)?$/i;
+
+/**
+ * Creates the auth instance of an app. Options are validated here, once, and
+ * secret keys are derived once; the returned functions only do per-request work.
+ */
+export function createAuth(options: AuthOptions = {}): Auth {
+  return createAuthWith(options, {});
+}
+
+/** {@link createAuth} with test-only knobs (which crypto engine). Not exported from the package. */
+export function createAuthWith(options: AuthOptions, internal: InternalAuthOptions): Auth {
+  const config = resolveConfig(options);
+  const core: SessionCore = createSessionCore(config, { engine: internal.engine });
+  const routes: AuthRouteTable = createRouteTable({ config, core });
+
+  const apply = (request: Request, response: Response, writes: readonly CookieWrite[]) => {
+    if (writes.length === 0) return;
+    applyCookieWrites(response, cookieInits(config, writes, secureFor(config, request.url)));
+  };
+
+  /** Cookie writes for a server action or route handler, through `next/headers`. */
+  const withNextCookies = async (work: (jar: CookieJar) => Promise<CookieWrite[]>) => {
+    const { store, host } = await nextHeaders();
+    const writes = await work(jarOf(store));
+    const url = host && LOCAL_HOST.test(host) ? `http://${host}/` : undefined;
+    for (const cookie of cookieInits(config, writes, secureFor(config, url))) store.set(cookie);
+  };
+
+  async function getSession(request?: Request): Promise<SessionData | null> {
+    const jar = request ? requestCookies(request) : jarOf((await nextHeaders()).store);
+    const read = await core.read(jar);
+    if (read.kind === "valid") return read.session;
+    if (read.kind === "unavailable" && config.onStoreError === "throw") {
+      throw new AuthError("AUTH_STORE_UNAVAILABLE", "the session store is unavailable", {
+        cause: read.error,
+      });
+    }
+    return null;
+  }
+
+  async function updateSession(
+    ...args: [SessionUpdate] | [Request, Response, SessionUpdate]
+  ): Promise<void> {
+    if (args.length === 1) {
+      const [change] = args;
+      return withNextCookies((jar) => core.update(jar, change));
+    }
+    const [request, response, change] = args;
+    apply(request, response, await core.update(requestCookies(request), change));
+  }
+
+  async function sessionkitMiddleware(request: NextRequest): Promise<NextResponse> {
+    if (routes.size > 0) {
+      const route = routes.get(request.nextUrl.pathname);
+      if (route) return route(request) as Promise<NextResponse>;
+    }
+    let writes: CookieWrite[] = [];
+    try {
+      const now = Date.now();
+      const read = await core.read(requestCookies(request), now);
+      if (read.kind === "invalid") writes = core.clear(read.cookieNames);
+      else if (read.kind === "valid") writes = await core.roll(read, now);
+    } catch (error) {
+      // Not reachable by a cookie; a bug must still not turn every page into a 500.
+      config.logger.error(
+        "sessionkit: the middleware failed; the request goes on unchanged",
+        error,
+      );
+      writes = [];
+    }
+    const response = NextResponse.next();
+    apply(request, response, writes);
+    return response;
+  }
+
+  async function saveSession(request: Request, response: Response, session: NewSession) {
+    apply(request, response, await core.save(requestCookies(request), session));
+  }
+
+  async function deleteSession(request: Request, response: Response) {
+    apply(request, response, await core.destroy(requestCookies(request)));
+  }
+
+  return {
+    getSession,
+    updateSession: updateSession as Auth["updateSession"],
+    middleware: sessionkitMiddleware,
+    saveSession,
+    deleteSession,
+    config,
+  };
+}

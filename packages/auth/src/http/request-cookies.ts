@@ -1,0 +1,53 @@
+import { parseCookie } from "cookie";
+import type { CookieJar } from "../session/session-cookies.js";
+
+const EMPTY: CookieJar = Object.freeze({});
+
+/** The cookies a request carries. A header that does not parse yields what it can, never a throw. */
+export function requestCookies(request: Request): CookieJar {
+  let header: string | null;
+  try {
+    header = request.headers.get("cookie");
+  } catch {
+    return EMPTY;
+  }
+  if (!header) return EMPTY;
+  try {
+    return parseCookie(header);
+  } catch {
+    return EMPTY;
+  }
+}
+
+/** The next/headers cookie store (server components, route handlers, server actions). */
+export interface NextCookieStore {
+  getAll(): Array<{ name: string; value: string }>;
+  set(cookie: CookieInit): unknown;
+}
+
+/** A cookie as Next's cookie APIs and the `cookie` package take it. */
+export interface CookieInit {
+  name: string;
+  value: string;
+  httpOnly: boolean;
+  sameSite: "lax" | "strict" | "none";
+  secure: boolean;
+  path: string;
+  domain?: string;
+  maxAge?: number;
+  expires?: Date;
+}
+
+/** `cookies()` and the request host from `next/headers`, loaded on first use. */
+export async function nextHeaders(): Promise<{ store: NextCookieStore; host: string | null }> {
+  const { cookies, headers } = await import("next/headers.js");
+  const [store, requestHeaders] = await Promise.all([cookies(), headers()]);
+  return { store: store as unknown as NextCookieStore, host: requestHeaders.get("host") };
+}
+
+/** A jar over the next/headers store. */
+export function jarOf(store: NextCookieStore): CookieJar {
+  const jar: Record<string, string> = Object.create(null);
+  for (const { name, value } of store.getAll()) if (!(name in jar)) jar[name] = value;
+  return jar;
+}

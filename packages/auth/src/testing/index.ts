@@ -1,0 +1,5 @@
+export {
+  type GenerateSessionCookieOptions,
+  generateSessionCookie,
+  type TestSession,
+} from "./generate-session-cookie.js";

@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { createAuth } from "../src/create-auth.js";
+import { SECRET } from "./helpers.js";
+
+const fails = (options: Parameters<typeof createAuth>[0], message: RegExp) => {
+  let error: unknown;
+  try {
+    createAuth(options);
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toMatchObject({ name: "AuthError", code: "AUTH_CONFIG_INVALID" });
+  expect((error as Error).message).toMatch(message);
+  expect((error as Error).message).not.toContain("short");
+};
+
+describe("createAuth options", () => {
+  it("names the missing secret and its env var", () => {
+    fails({ env: {} }, /AUTH_SECRET/);
+    fails({ env: { AUTH_SECRET: "" } }, /AUTH_SECRET/);
+    fails({ secret: [], env: {} }, /secret/);
+  });
+
+  it("reads AUTH_SECRET, APP_BASE_URL, AUTH_ISSUER and the client credentials from env", () => {
+    const auth = createAuth({
+      env: {
+        AUTH_SECRET: SECRET,
+        APP_BASE_URL: "https://app.example.com",
+        AUTH_ISSUER: "https://op.example/",
+        AUTH_CLIENT_ID: "client",
+        AUTH_CLIENT_SECRET: "client-secret",
+      },
+    });
+    expect(auth.config).toMatchObject({
+      secrets: [SECRET],
+      appBaseUrl: "https://app.example.com",
+      issuer: "https://op.example/",
+      clientId: "client",
+      clientSecret: "client-secret",
+      rolling: true,
+      inactivityDuration: 86_400_000,
+      absoluteDuration: 259_200_000,
+      onStoreError: "anonymous",
+      cookie: { name: "__session", path: "/", sameSite: "lax", transient: false },
+    });
+    // An option wins over its env var.
+    expect(
+      createAuth({ secret: SECRET, env: { AUTH_SECRET: "x".repeat(40) } }).config.secrets,
+    ).toEqual([SECRET]);
+  });
+
+  it("does not need the OIDC settings yet", () => {
+    expect(() => createAuth({ secret: SECRET, env: {} })).not.toThrow();
+  });
+
+  it("names each bad option without echoing secrets", () => {
+    fails({ secret: "short", env: {} }, /`secret` must be a string of at least 32/);
+    fails({ env: { AUTH_SECRET: "short" } }, /^AUTH_SECRET must be/);
+    fails({ secret: [SECRET, "short"] }, /entry 1/);
+    fails({ secret: SECRET, inactivityDuration: 0 }, /`inactivityDuration`/);
+    fails({ secret: SECRET, absoluteDuration: Number.NaN }, /`absoluteDuration`/);
+    fails({ secret: SECRET, rolling: "yes" as unknown as boolean }, /`rolling`/);
+    fails({ secret: SECRET, onStoreError: "ignore" as "throw" }, /`onStoreError`/);
+    fails({ secret: SECRET, appBaseUrl: "app.example.com" }, /APP_BASE_URL/);
+    fails({ secret: SECRET, env: { AUTH_ISSUER: "ftp://op.example" } }, /AUTH_ISSUER/);
+    fails({ secret: SECRET, cookie: { name: "a.b" } }, /`cookie.name`/);
+    fails({ secret: SECRET, cookie: { sameSite: "none", secure: false } }, /`cookie.secure`/);
+    fails({ secret: SECRET, cookie: { path: "no-slash" } }, /`cookie.path`/);
+    fails({ secret: SECRET, sessionStore: { get() {} } as never }, /`sessionStore`.*`set`/);
+  });
+});
