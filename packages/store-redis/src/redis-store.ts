@@ -8,6 +8,7 @@ import {
   serializeSession,
 } from "@sessionkit/auth/store";
 import type { Cluster, Redis } from "ioredis";
+import { createGuard } from "./fail-fast.js";
 import {
   createKeyLayout,
   indexRef,
@@ -18,7 +19,7 @@ import {
   subIndexKey,
 } from "./key-layout.js";
 import { type LuaScript, logoutScript, removeScript, writeScript } from "./scripts.js";
-import { disconnectedError, isWrongType, timeoutError, toStoreError } from "./store-errors.js";
+import { isWrongType } from "./store-errors.js";
 import { decodeStoredValue, encodeStoredValue } from "./stored-value.js";
 
 /** Options of {@link redisStore}. */
@@ -33,16 +34,14 @@ export interface RedisStoreOptions {
   shards?: number;
   /**
    * Longest a store operation may wait for Redis before it fails with
-   * `STORE_UNAVAILABLE`, in milliseconds; `0` waits as long as ioredis does. @default 2000
+   * `STORE_UNAVAILABLE`, in milliseconds; after a timeout, operations fail at
+   * once for as long again before one retries. `0` waits as long as ioredis does. @default 2000
    */
   operationTimeout?: number;
 }
 
 /** The ioredis client a {@link redisStore} uses: standalone, Sentinel-backed or Cluster. */
 export type RedisStoreClient = Redis | Cluster;
-
-/** Client states in which ioredis would queue a command until some later reconnect. */
-const DISCONNECTED = new Set(["reconnecting", "close", "end", "disconnecting"]);
 
 /**
  * A `SessionStore` in Redis through the app's own ioredis client (standalone or
@@ -82,28 +81,7 @@ export function redisStore(
     }
   };
 
-  /** Runs one operation, failing fast when the client is disconnected and after `operationTimeout`. */
-  const guarded = <T>(work: () => Promise<T>): Promise<T> => {
-    const status = client.status;
-    if (DISCONNECTED.has(status)) return Promise.reject(disconnectedError(status));
-    const pending = work().catch((error: unknown) => {
-      throw toStoreError(error);
-    });
-    if (operationTimeout === 0) return pending;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(timeoutError(operationTimeout)), operationTimeout);
-      pending.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
-  };
+  const guarded = createGuard(client, operationTimeout);
 
   const checkId = (id: string) => {
     if (typeof id !== "string" || id === "") {

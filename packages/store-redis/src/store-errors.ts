@@ -54,9 +54,11 @@ export function toStoreError(error: unknown): SessionStoreError {
 export const disconnectedError = (status: string) =>
   new SessionStoreError("STORE_UNAVAILABLE", `Redis cannot be reached (the client is ${status})`);
 
-/** For an operation that outlived `operationTimeout`. */
-export const timeoutError = (ms: number) =>
-  new SessionStoreError("STORE_UNAVAILABLE", `Redis did not answer within ${ms} ms`);
+/** For an operation that outlived `operationTimeout`, or one refused while Redis has not answered lately. */
+export const timeoutError = (ms: number, retryAfterMs: number) =>
+  new SessionStoreError("STORE_UNAVAILABLE", `Redis did not answer within ${ms} ms`, {
+    retryAfterMs,
+  });
 
 /** Whether a store error comes from a WRONGTYPE reply (another data type under a session key). */
 export const isWrongType = (error: unknown) =>

@@ -1,0 +1,232 @@
+import { inspect } from "node:util";
+import { isSessionStoreError, type SessionStore } from "@sessionkit/auth/store";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RedisStoreClient, redisStore } from "../src/index.js";
+import { shardOf } from "../src/key-layout.js";
+import { aSession, inOneMinute, keysOf, randomPrefix, sleep, type Target } from "./support.js";
+
+/** Session ids that {@link redisStore} puts in one shard (of the default 16). */
+function idsInOneShard(count: number): string[] {
+  const ids: string[] = [];
+  for (let i = 0; ids.length < count; i++) {
+    if (shardOf(`id-${i}`, 16) === 0) ids.push(`id-${i}`);
+  }
+  return ids;
+}
+
+/** Behaviour beyond the conformance suite: key layout, index upkeep, atomicity, Cluster slots. */
+export function describeBehaviour(target: () => Target) {
+  describe("layout and indexes", () => {
+    let client: RedisStoreClient;
+    let inspector: RedisStoreClient;
+    let prefix: string;
+    let store: SessionStore;
+    const fresh = () => {
+      prefix = randomPrefix();
+      store = redisStore(client, { prefix });
+    };
+    beforeAll(() => {
+      client = target().connect();
+      inspector = target().connect();
+    });
+    afterAll(() => {
+      client.disconnect();
+      inspector.disconnect();
+    });
+
+    it("keeps a session and its indexes in one slot, with TTLs that end with the session", async () => {
+      fresh();
+      const expiresAt = Date.now() + 30_000;
+      await store.set("id-1", aSession("alice", "sid-1"), { expiresAt });
+      const keys = [...(await keysOf(target(), prefix)).keys()].sort();
+      expect(keys).toHaveLength(3);
+      const tag = /\{[^}]+\}/.exec(keys[0]!)![0];
+      for (const key of keys) expect(key.startsWith(`${prefix}${tag}:`)).toBe(true);
+      for (const key of keys) {
+        const ttl = await inspector.pttl(key);
+        expect(ttl).toBeGreaterThan(29_000);
+        expect(ttl).toBeLessThanOrEqual(30_000);
+      }
+    });
+
+    it("pushes an index's expiry to its longest-lived member and prunes dead members", async () => {
+      fresh();
+      // Three ids of one shard, so they share one sub index.
+      const [short, long, other] = idsInOneShard(3) as [string, string, string];
+      await store.set(short, aSession("bob"), { expiresAt: Date.now() + 150 });
+      await store.set(long, aSession("bob"), { expiresAt: Date.now() + 40_000 });
+      const index = [...(await keysOf(target(), prefix)).keys()].find((key) =>
+        key.includes(":u:"),
+      )!;
+      expect(await inspector.zcard(index)).toBe(2);
+      expect(await inspector.pttl(index)).toBeGreaterThan(39_000);
+      await sleep(200);
+      await store.set(other, aSession("bob"), { expiresAt: Date.now() + 20_000 });
+      expect((await inspector.zrange(index, 0, -1)).sort()).toEqual([long, other].sort());
+      // The expiry follows the longest member down as well as up.
+      await store.delete(long);
+      const ttl = await inspector.pttl(index);
+      expect(ttl).toBeLessThanOrEqual(20_000);
+      expect(ttl).toBeGreaterThan(19_000);
+      await store.delete(other);
+      expect(await inspector.exists(index)).toBe(0);
+    });
+
+    it("lets indexes expire with their sessions", async () => {
+      fresh();
+      await store.set("a", aSession("carol", "sid-c"), { expiresAt: Date.now() + 120 });
+      expect((await keysOf(target(), prefix)).size).toBe(3);
+      await sleep(250);
+      expect((await keysOf(target(), prefix)).size).toBe(0);
+    });
+
+    it("moves a session between indexes when an upsert changes its user", async () => {
+      fresh();
+      await store.set("same-id", aSession("dave", "sid-d"), inOneMinute());
+      await store.set("same-id", aSession("erin", "sid-e"), inOneMinute());
+      expect(await store.deleteByLogoutToken({ iss: "https://op.example", sub: "dave" })).toBe(0);
+      expect(await store.deleteByLogoutToken({ iss: "https://op.example", sid: "sid-d" })).toBe(0);
+      expect((await store.get("same-id"))?.user.sub).toBe("erin");
+      const keys = [...(await keysOf(target(), prefix)).keys()];
+      expect(keys.some((key) => key.includes("dave") || key.includes("sid-d"))).toBe(false);
+      expect(await store.deleteByLogoutToken({ iss: "https://op.example", sid: "sid-e" })).toBe(1);
+      expect((await keysOf(target(), prefix)).size).toBe(0);
+    });
+
+    it("indexes every one of many concurrent logins", async () => {
+      fresh();
+      const ids = Array.from({ length: 60 }, (_, i) => `login-${i}`);
+      await Promise.all(ids.map((id) => store.set(id, aSession("frank", id), inOneMinute())));
+      expect(await store.deleteByLogoutToken({ iss: "https://op.example", sub: "frank" })).toBe(60);
+      expect((await keysOf(target(), prefix)).size).toBe(0);
+    });
+
+    it("never resurrects a session that a logout ended while an update was in flight", async () => {
+      fresh();
+      for (let round = 0; round < 20; round++) {
+        const id = `race-${round}`;
+        await store.set(id, aSession("grace", `sid-${round}`), inOneMinute());
+        const [, updated] = await Promise.all([
+          store.deleteByLogoutToken({ iss: "https://op.example", sid: `sid-${round}` }),
+          store.update(id, aSession("grace", `sid-${round}`), inOneMinute()),
+        ]);
+        // Whichever ran first, the logout ran after any write the update made.
+        expect(await store.get(id)).toBeNull();
+        expect(typeof updated).toBe("boolean");
+      }
+      expect((await keysOf(target(), prefix)).size).toBe(0);
+    });
+
+    it("removes an unreadable value and its index entries on read", async () => {
+      fresh();
+      await store.set("bad", aSession("heidi", "sid-h"), inOneMinute());
+      const sessionKey = [...(await keysOf(target(), prefix)).keys()].find((key) =>
+        key.includes(":s:"),
+      )!;
+      const value = (await inspector.get(sessionKey))!;
+      // Header intact, JSON cut short: the way a truncated write would look.
+      await inspector.set(sessionKey, value.slice(0, value.indexOf("{") + 5), "KEEPTTL");
+      expect(await store.get("bad")).toBeNull();
+      expect((await keysOf(target(), prefix)).size).toBe(0);
+      await inspector.set(sessionKey, "\u0000 not a session");
+      expect(await store.get("bad")).toBeNull();
+      expect(await inspector.exists(sessionKey)).toBe(0);
+    });
+
+    it("ends only sessions that match both sid and sub, across shards", async () => {
+      fresh();
+      const ids = Array.from({ length: 40 }, (_, i) => `x-${i}`);
+      await Promise.all(
+        ids.map((id, i) =>
+          store.set(id, aSession(i % 2 ? "ivan" : "judy", "shared-sid"), inOneMinute()),
+        ),
+      );
+      expect(
+        await store.deleteByLogoutToken({
+          iss: "https://op.example",
+          sid: "shared-sid",
+          sub: "ivan",
+        }),
+      ).toBe(20);
+      expect(await store.get("x-0")).not.toBeNull();
+      expect(await store.get("x-1")).toBeNull();
+      expect(
+        await store.deleteByLogoutToken({ iss: "https://other.example", sid: "shared-sid" }),
+      ).toBe(0);
+      expect(
+        await store.deleteByLogoutToken({ iss: "https://op.example", sid: "shared-sid" }),
+      ).toBe(20);
+    });
+
+    it("keeps iss, sub and sid apart whatever characters they hold", async () => {
+      fresh();
+      const iss = "https://op.example:8443/tenant";
+      await store.set("p", aSession('a:b"\n{x}', "s:1", iss), inOneMinute());
+      await store.set("q", aSession("a", 'b"\n{x}:s:1', `${iss}:a`), inOneMinute());
+      expect(await store.deleteByLogoutToken({ iss, sub: "a" })).toBe(0);
+      expect(await store.deleteByLogoutToken({ iss: `${iss}:a`, sub: "a" })).toBe(1);
+      expect(await store.deleteByLogoutToken({ iss, sub: 'a:b"\n{x}', sid: "s:1" })).toBe(1);
+    });
+
+    it("rejects options that would break the layout", () => {
+      const invalid = (run: () => unknown) => {
+        try {
+          run();
+        } catch (error) {
+          return isSessionStoreError(error, "STORE_INVALID_ARGUMENT");
+        }
+        return false;
+      };
+      expect(invalid(() => redisStore(client, { prefix: "a{b}:" }))).toBe(true);
+      expect(invalid(() => redisStore(client, { shards: 0 }))).toBe(true);
+      expect(invalid(() => redisStore(client, { shards: 2.5 }))).toBe(true);
+      expect(invalid(() => redisStore(client, { operationTimeout: -1 }))).toBe(true);
+    });
+
+    it("rejects an expiresAt that is not a finite time", async () => {
+      fresh();
+      await expect(
+        store.set("inf", aSession("ken"), { expiresAt: Number.POSITIVE_INFINITY }),
+      ).rejects.toMatchObject({ code: "STORE_INVALID_ARGUMENT" });
+      expect((await keysOf(target(), prefix)).size).toBe(0);
+    });
+
+    it("reads another data type under a session id as null, and replaces it on set", async () => {
+      fresh();
+      await store.set("typed", aSession("leo"), inOneMinute());
+      const sessionKey = [...(await keysOf(target(), prefix)).keys()].find((key) =>
+        key.includes(":s:"),
+      )!;
+      await inspector.del(sessionKey);
+      await inspector.hset(sessionKey, "x", "y");
+      expect(await store.get("typed")).toBeNull();
+      expect(await inspector.exists(sessionKey)).toBe(0);
+      await inspector.hset(sessionKey, "x", "y");
+      expect(await store.update("typed", aSession("leo"), inOneMinute())).toBe(false);
+      await inspector.hset(sessionKey, "x", "y");
+      await store.set("typed", aSession("leo"), inOneMinute());
+      expect((await store.get("typed"))?.user.sub).toBe("leo");
+    });
+
+    it("maps an error reply to STORE_OPERATION_FAILED and keeps tokens out of what it prints", async () => {
+      fresh();
+      const nodes = target().nodes.map((node) => new Redis(node));
+      try {
+        // A real error reply: every master refuses writes (maxmemory, noeviction).
+        for (const node of nodes) await node.config("SET", "maxmemory", "1");
+        const error = await store.set("oom", aSession("mia"), inOneMinute()).catch((e) => e);
+        expect(isSessionStoreError(error, "STORE_OPERATION_FAILED")).toBe(true);
+        expect((error as Error).cause).toBeInstanceOf(Error);
+        expect(inspect(error, { depth: 10 })).not.toContain("at-secret-value");
+        expect(JSON.stringify(error)).not.toContain("at-secret-value");
+      } finally {
+        for (const node of nodes) await node.config("SET", "maxmemory", "0");
+        for (const node of nodes) node.disconnect();
+      }
+      // Reads still work while writes fail, and writes work again afterwards.
+      await store.set("oom", aSession("mia"), inOneMinute());
+      expect((await store.get("oom"))?.user.sub).toBe("mia");
+    });
+  });
+}

@@ -1,0 +1,25 @@
+import {
+  type RedisClusterBackend,
+  startRedisCluster,
+} from "@sessionkit/store-conformance/backends";
+import { afterAll, beforeAll } from "vitest";
+import { describeBehaviour } from "./behaviour.js";
+import { describeFaults } from "./faults.js";
+import { describeRoundTrips } from "./round-trips.js";
+import { clusterTarget, type Target } from "./support.js";
+
+let backend: RedisClusterBackend;
+let target: Target;
+
+beforeAll(async () => {
+  backend = await startRedisCluster();
+  target = clusterTarget(backend.nodes);
+});
+afterAll(() => backend?.close());
+
+describeBehaviour(() => target);
+describeRoundTrips(() => target);
+describeFaults(
+  () => target,
+  () => backend,
+);

@@ -1,0 +1,85 @@
+import { isSessionStoreError, type SessionStore } from "@sessionkit/auth/store";
+import type { BackendHandle } from "@sessionkit/store-conformance/backends";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RedisStoreClient, redisStore } from "../src/index.js";
+import { aSession, inOneMinute, randomPrefix, sleep, type Target } from "./support.js";
+
+/** How an operation ended, and how long it took. */
+async function timed(operation: () => Promise<unknown>) {
+  const started = performance.now();
+  try {
+    await operation();
+    return { error: undefined, ms: performance.now() - started };
+  } catch (error) {
+    return { error, ms: performance.now() - started };
+  }
+}
+
+/** Fault behaviour with the client's default settings: fail fast, then work again. */
+export function describeFaults(target: () => Target, backend: () => BackendHandle) {
+  // Default store and client settings: failing fast must not need tuning.
+  describe("faults", () => {
+    let client: RedisStoreClient;
+    let store: SessionStore;
+    beforeAll(() => {
+      client = target().connect();
+      // ioredis logs connection errors it cannot hand to a caller; the store reports them.
+      client.on("error", () => {});
+      store = redisStore(client, { prefix: randomPrefix() });
+    });
+    afterAll(() => client.disconnect());
+
+    it("fails with STORE_UNAVAILABLE when Redis stops answering, and recovers", async () => {
+      const store = redisStore(client, { prefix: randomPrefix(), operationTimeout: 300 });
+      await store.set("paused", aSession("nina", "sid-n"), inOneMinute());
+      const nodes = target().nodes.map((node) => new Redis(node));
+      try {
+        await Promise.all(nodes.map((node) => node.call("CLIENT", "PAUSE", "1500", "ALL")));
+        const outcome = await timed(() => store.get("paused"));
+        expect(isSessionStoreError(outcome.error, "STORE_UNAVAILABLE")).toBe(true);
+        expect(outcome.ms).toBeLessThan(1_000);
+      } finally {
+        await Promise.all(nodes.map((node) => node.call("CLIENT", "UNPAUSE").catch(() => {})));
+        for (const node of nodes) node.disconnect();
+      }
+      expect((await store.get("paused"))?.user.sub).toBe("nina");
+    });
+
+    it("fails fast with STORE_UNAVAILABLE while Redis is down, and works once it is back", async () => {
+      await store.set("down", aSession("omar", "sid-o"), inOneMinute());
+      await backend().stop();
+      try {
+        const operations = [
+          () => store.get("down"),
+          () => store.set("x", aSession("omar"), inOneMinute()),
+          () => store.update("down", aSession("omar"), inOneMinute()),
+          () => store.delete("down"),
+          () => store.deleteByLogoutToken({ iss: "https://op.example", sub: "omar" }),
+        ];
+        const outcomes = [];
+        for (const operation of operations) outcomes.push(await timed(operation));
+        for (const { error } of outcomes) {
+          expect(isSessionStoreError(error, "STORE_UNAVAILABLE")).toBe(true);
+        }
+        // A client that knows it lost Redis fails at once. A Cluster client may still say
+        // "ready": the first operation then takes operationTimeout, and the rest fail at once.
+        const slow = outcomes.filter(({ ms }) => ms > 200);
+        expect(slow.length).toBeLessThanOrEqual(1);
+        for (const { ms } of slow) expect(ms).toBeLessThan(2_500);
+      } finally {
+        await backend().start();
+      }
+      let answer: unknown;
+      for (let attempt = 0; attempt < 100; attempt++) {
+        answer = await store.get("down").catch((error: unknown) => error);
+        if (!(answer instanceof Error)) break;
+        await sleep(100);
+      }
+      // The backend keeps its data over a restart.
+      expect(answer).toMatchObject({ user: { sub: "omar" } });
+      await store.set("after", aSession("omar"), inOneMinute());
+      expect(await store.deleteByLogoutToken({ iss: "https://op.example", sub: "omar" })).toBe(2);
+    });
+  });
+}
