@@ -23,8 +23,8 @@ export const user = {
 };
 
 export const tokens = {
-  accessToken: jwt(420, 1),
-  idToken: jwt(380, 2),
+  accessToken: jwt(380, 1),
+  idToken: jwt(330, 2),
   refreshToken: b64(64, 3),
   scope: "openid profile email offline_access",
 };

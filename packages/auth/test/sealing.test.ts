@@ -68,6 +68,10 @@ describe("sealing", () => {
           [h, k, iv, ct, flip(tag, 2)].join("."),
           [h, "AAAA", iv, ct, tag].join("."),
           [h, k, iv, `${ct}!`, tag].join("."),
+          [h, k, iv, `${ct.slice(0, -4)}+/+/`, tag].join("."),
+          [h, k, iv, `${ct.slice(0, -4)}====`, tag].join("."),
+          [h, k, iv, `${ct.slice(0, 20)} ${ct.slice(21)}`, tag].join("."),
+          [h, k, iv, `${ct}A`, tag].join("."),
           [h, k, iv, ct.slice(0, 40), tag].join("."),
           good.replace(/./g, "é"),
           "a".repeat(100_000),
@@ -100,7 +104,18 @@ describe("sealing", () => {
   it("splits only well-formed dir JWEs", () => {
     expect(splitCompactJwe("a..bbbbbbbbbbbbbbbb.c.dddddddddddddddddddddd")).not.toBeNull();
     expect(splitCompactJwe("a.x.bbbbbbbbbbbbbbbb.c.dddddddddddddddddddddd")).toBeNull();
-    expect(splitCompactJwe("a..bbbbbbbbbbbbbbbb.c+.dddddddddddddddddddddd")).toBeNull();
+    expect(splitCompactJwe("a..bbbbbbbbbbbbbbbb..dddddddddddddddddddddd")).toBeNull();
     expect(splitCompactJwe("a..bbbbbbbbbbbbbbb.c.dddddddddddddddddddddd")).toBeNull();
+  });
+});
+
+describe("purposes", () => {
+  it("keeps each purpose's keys apart", async () => {
+    const transaction = createSealer([SECRET], "auto", "login-transaction");
+    const session = createSealer([SECRET], "auto", "session-cookie");
+    const token = await transaction.seal({ state: "abc" });
+    expect((await transaction.open(token))?.payload).toEqual({ state: "abc" });
+    expect(await session.open(token)).toBeNull();
+    expect(await transaction.open(await session.seal({ exp: 1 }))).toBeNull();
   });
 });

@@ -102,6 +102,23 @@ describe("stateless sessions", () => {
     expect(viaBase.get("__session")!.secure).toBeUndefined();
   });
 
+  it("keeps its Set-Cookie headers when the app adds cookies of its own to the response", async () => {
+    const auth = createAuth({ secret: SECRET });
+    const { cookie } = await signedIn();
+    const response = await auth.middleware(requestWith({ __session: cookie }));
+    const value = setCookies(response).get("__session")!.value;
+    response.cookies.set("theme", "dark");
+    const after = setCookies(response);
+    expect(after.get("theme")!.value).toBe("dark");
+    expect(after.get("__session")).toMatchObject({
+      value,
+      httpOnly: true,
+      secure: true,
+      path: "/",
+    });
+    expect(after.get("__session")!.sameSite).toMatch(/lax/i);
+  });
+
   it("writes a transient cookie without Max-Age when asked", async () => {
     const auth = createAuth({ secret: SECRET, cookie: { transient: true } });
     const { cookie } = await signedIn();

@@ -1,4 +1,3 @@
-import { stringifySetCookie } from "cookie";
 import type { AuthConfig } from "../config.js";
 import type { CookieWrite } from "../session/session-cookies.js";
 import type { CookieInit } from "./request-cookies.js";
@@ -32,22 +31,40 @@ export function cookieInits(
   });
 }
 
-interface CookieSettable {
-  cookies?: { set?: (cookie: CookieInit) => unknown };
+/**
+ * The `Set-Cookie` header for one of our cookies. Names, paths and domains
+ * were validated with the options and values are base64url (or empty), so
+ * nothing needs escaping: this skips the per-call regex and URI-encoding
+ * passes general serializers make over a ~3 KB value.
+ */
+export function serializeCookie(cookie: CookieInit): string {
+  let header = `${cookie.name}=${cookie.value}; Path=${cookie.path}`;
+  if (cookie.domain) header += `; Domain=${cookie.domain}`;
+  if (cookie.maxAge !== undefined) header += `; Max-Age=${cookie.maxAge}`;
+  if (cookie.expires) header += `; Expires=${cookie.expires.toUTCString()}`;
+  if (cookie.httpOnly) header += "; HttpOnly";
+  if (cookie.secure) header += "; Secure";
+  return `${header}; SameSite=${cookie.sameSite === "lax" ? "Lax" : cookie.sameSite === "strict" ? "Strict" : "None"}`;
+}
+
+/** Next's `ResponseCookies` keeps its cookies in this map (read through `NextResponse.cookies`). */
+interface WithNextCookies {
+  cookies?: { _parsed?: unknown };
 }
 
 /**
- * Adds the writes to a response as `Set-Cookie` headers (through
- * `NextResponse.cookies` when there is one, so Next sees them too) and marks
- * the response uncacheable.
+ * Adds the writes to a response as `Set-Cookie` headers and marks it
+ * uncacheable. Appending the header ourselves costs a fraction of
+ * `NextResponse.cookies.set()`, which re-serialises every cookie and copies
+ * the headers on each call; but a later `response.cookies.set()` by the app
+ * rewrites all `Set-Cookie` headers from Next's own map, so ours are entered
+ * in that map too (when this Next version has it) to survive that.
  */
 export function applyCookieWrites(response: Response, cookies: readonly CookieInit[]): void {
   if (cookies.length === 0) return;
-  const jar = (response as CookieSettable).cookies;
-  if (typeof jar?.set === "function") {
-    for (const cookie of cookies) jar.set(cookie);
-  } else {
-    for (const cookie of cookies) response.headers.append("set-cookie", stringifySetCookie(cookie));
-  }
-  response.headers.set("cache-control", SESSION_CACHE_CONTROL);
+  const { headers } = response;
+  for (const cookie of cookies) headers.append("set-cookie", serializeCookie(cookie));
+  headers.set("cache-control", SESSION_CACHE_CONTROL);
+  const known = (response as WithNextCookies).cookies?._parsed;
+  if (known instanceof Map) for (const cookie of cookies) known.set(cookie.name, { ...cookie });
 }

@@ -1,6 +1,6 @@
 import { base64url } from "jose";
 import { type CompactJwe, type CryptoEngine, splitCompactJwe } from "./crypto-engine.js";
-import { type Keyring, keyringFor } from "./keyring.js";
+import { type Keyring, keyringFor, type SealPurpose } from "./keyring.js";
 import { createNodeEngine } from "./node-engine.js";
 import { createWebEngine } from "./web-engine.js";
 
@@ -67,13 +67,14 @@ function isForeignDirHeader(segment: string): boolean {
   );
 }
 
-/** A sealer for a secret list: keys derive on first use, once per process. */
+/** A sealer for a secret list and purpose: keys derive on first use, once per process. */
 export function createSealer(
   secrets: readonly string[],
   engineName: CryptoEngineName = "auto",
+  purpose: SealPurpose = "session-cookie",
 ): Sealer {
   const engine = cryptoEngine(engineName);
-  const pending = keyringFor(engine, secrets);
+  const pending = keyringFor(engine, secrets, purpose);
   let keyring: Keyring | undefined;
   pending.then(
     (k) => {
