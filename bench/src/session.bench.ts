@@ -69,7 +69,9 @@ console.warn = warn;
 const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
 const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
 console.log(`cookie: sessionkit ${ourCookie.length} B, nextjs-auth0 ${theirCookie.length} B`);
-console.log(`node ${process.version}; median of ${ROUNDS} alternating rounds of mean time per call`);
+console.log(
+  `node ${process.version}; median of ${ROUNDS} alternating rounds of mean time per call`,
+);
 console.log(line(table[0]!));
 console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
 for (const row of table.slice(1)) console.log(line(row));
