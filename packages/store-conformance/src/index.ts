@@ -1,2 +1,11 @@
-// The conformance suite lands here next; the backends are at "./backends".
-export type { BackendSource } from "./backends/types.js";
+export { testBackChannelLogout } from "./suite/back-channel-logout.js";
+export { testBasics } from "./suite/basics.js";
+export { testConcurrency } from "./suite/concurrency.js";
+export { testCorruptData } from "./suite/corrupt-data.js";
+export { testExpiry } from "./suite/expiry.js";
+export { testFaults } from "./suite/faults.js";
+export { testFidelity } from "./suite/fidelity.js";
+export { testIsolation } from "./suite/isolation.js";
+export type { TestSessionStoreOptions } from "./suite/options.js";
+export { testSessionStore } from "./suite/test-session-store.js";
+export { testUpdate } from "./suite/update.js";

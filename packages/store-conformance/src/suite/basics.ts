@@ -1,0 +1,76 @@
+import type { SessionStore } from "@sessionkit/auth/store";
+import { describe, expect, it } from "vitest";
+import { makeSession, newId, newIssuer, put, unique, withStore } from "./fixtures.js";
+import { type TestSessionStoreOptions, validateOptions } from "./options.js";
+
+/** get/set/delete: a miss is null, a write reads back, set overwrites, delete is idempotent. */
+export function testBasics<S extends SessionStore>(options: TestSessionStoreOptions<S>): void {
+  const o = validateOptions(options, "testBasics");
+  describe(`${o.name}: basics`, () => {
+    it("get() answers null for an id never written", () =>
+      withStore(o, async (store) => {
+        expect(await store.get(newId())).toBeNull();
+      }));
+
+    it("get() reads back exactly what set() wrote", () =>
+      withStore(o, async (store) => {
+        const id = newId();
+        const session = makeSession({ iss: newIssuer(), sub: unique("sub"), sid: unique("sid") });
+        await put(store, id, session);
+        expect(await store.get(id)).toEqual(session);
+      }));
+
+    it("set() on an existing id replaces the session (upsert)", () =>
+      withStore(o, async (store) => {
+        const id = newId();
+        const iss = newIssuer();
+        await put(store, id, makeSession({ iss, sub: "first", sid: unique("sid") }));
+        const second = makeSession({ iss, sub: "second", sid: unique("sid"), extra: { n: 2 } });
+        await put(store, id, second);
+        expect(await store.get(id)).toEqual(second);
+      }));
+
+    it("keeps sessions under different ids apart", () =>
+      withStore(o, async (store) => {
+        const iss = newIssuer();
+        const [a, b] = [newId(), newId()];
+        const sessionA = makeSession({ iss, sub: "a" });
+        const sessionB = makeSession({ iss, sub: "b" });
+        await put(store, a, sessionA);
+        await put(store, b, sessionB);
+        expect(await store.get(a)).toEqual(sessionA);
+        expect(await store.get(b)).toEqual(sessionB);
+        await store.delete(a);
+        expect(await store.get(a)).toBeNull();
+        expect(await store.get(b)).toEqual(sessionB);
+      }));
+
+    it("delete() removes the session", () =>
+      withStore(o, async (store) => {
+        const id = newId();
+        await put(store, id, makeSession({ iss: newIssuer(), sub: unique("sub") }));
+        await store.delete(id);
+        expect(await store.get(id)).toBeNull();
+      }));
+
+    it("delete() of a missing id resolves (sign-out must never fail on it)", () =>
+      withStore(o, async (store) => {
+        await expect(store.delete(newId())).resolves.toBeUndefined();
+        const id = newId();
+        await put(store, id, makeSession({ iss: newIssuer(), sub: unique("sub") }));
+        await store.delete(id);
+        await expect(store.delete(id)).resolves.toBeUndefined();
+      }));
+
+    it("an id can be written again after delete()", () =>
+      withStore(o, async (store) => {
+        const id = newId();
+        const iss = newIssuer();
+        await put(store, id, makeSession({ iss, sub: "before" }));
+        await store.delete(id);
+        const after = makeSession({ iss, sub: "after" });
+        await put(store, id, after);
+        expect(await store.get(id)).toEqual(after);
+      }));
+  });
+}

@@ -1,0 +1,78 @@
+import type { SessionStore } from "@sessionkit/auth/store";
+import { describe, expect, it } from "vitest";
+import { lasting, makeSession, newId, newIssuer, put, unique, withStore } from "./fixtures.js";
+import { type TestSessionStoreOptions, validateOptions } from "./options.js";
+
+/**
+ * Corrupt data (needs `corrupt`): an unreadable record is no session, never a
+ * throw, and its id is usable again.
+ */
+export function testCorruptData<S extends SessionStore>(options: TestSessionStoreOptions<S>): void {
+  const o = validateOptions(options, "testCorruptData");
+  const corrupt = o.corrupt;
+  if (!corrupt) {
+    throw new TypeError(
+      "testCorruptData: needs the `corrupt(store, id)` option to plant an unreadable record",
+    );
+  }
+  describe(`${o.name}: corrupt data`, () => {
+    it("get() answers null for an unreadable record, without throwing", () =>
+      withStore(o, async (store) => {
+        const id = newId();
+        await corrupt(store, id);
+        expect(await store.get(id)).toBeNull();
+        expect(await store.get(id)).toBeNull();
+      }));
+
+    it("get() answers null when a live session's record turns unreadable", () =>
+      withStore(o, async (store) => {
+        const id = newId();
+        await put(store, id, makeSession({ iss: newIssuer(), sub: unique("sub") }));
+        await corrupt(store, id);
+        expect(await store.get(id)).toBeNull();
+      }));
+
+    it("the id is usable again: set() then get() works", () =>
+      withStore(o, async (store) => {
+        const id = newId();
+        await corrupt(store, id);
+        await store.get(id);
+        const session = makeSession({ iss: newIssuer(), sub: unique("sub"), sid: unique("sid") });
+        await put(store, id, session);
+        expect(await store.get(id)).toEqual(session);
+        const again = newId();
+        await corrupt(store, again);
+        await put(store, again, session); // without a get() first
+        expect(await store.get(again)).toEqual(session);
+      }));
+
+    it("update() and delete() over an unreadable record do not throw", () =>
+      withStore(o, async (store) => {
+        const id = newId();
+        const session = makeSession({ iss: newIssuer(), sub: unique("sub") });
+        await corrupt(store, id);
+        const wrote = await store.update(id, session, lasting());
+        expect(await store.get(id)).toEqual(wrote ? session : null);
+        await corrupt(store, id);
+        await expect(store.delete(id)).resolves.toBeUndefined();
+        expect(await store.get(id)).toBeNull();
+      }));
+
+    it("a logout token does not throw over an unreadable record it indexes", () =>
+      withStore(o, async (store) => {
+        const iss = newIssuer();
+        const sub = unique("sub");
+        const sid = unique("sid");
+        const [broken, healthy] = [newId(), newId()];
+        await put(store, broken, makeSession({ iss, sub, sid }));
+        await put(store, healthy, makeSession({ iss, sub, sid: unique("sid") }));
+        await corrupt(store, broken);
+        const ended = await store.deleteByLogoutToken({ iss, sub });
+        expect(ended).toBeGreaterThanOrEqual(1);
+        expect(ended).toBeLessThanOrEqual(2);
+        expect(await store.get(healthy)).toBeNull();
+        expect(await store.get(broken)).toBeNull();
+        await expect(store.deleteByLogoutToken({ iss, sid })).resolves.toBeTypeOf("number");
+      }));
+  });
+}

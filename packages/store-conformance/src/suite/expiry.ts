@@ -1,0 +1,163 @@
+import type { SessionStore } from "@sessionkit/auth/store";
+import { describe, it } from "vitest";
+import { makeSession, newId, newIssuer, sleep, unique, withStore } from "./fixtures.js";
+import { type TestSessionStoreOptions, validateOptions } from "./options.js";
+
+// Real lifetimes of one to two seconds; the tests wait side by side, so the
+// whole group takes about as long as its slowest test.
+const slow = 20_000;
+
+/** Sleeps until `ms` after `start` (an absolute clock, so slow calls cannot stretch the test). */
+const until = (start: number, ms: number) => sleep(Math.max(0, start + ms - Date.now()));
+
+/** Expiry: `expiresAt` is the end, whatever the backend's TTL sweeper does. */
+export function testExpiry<S extends SessionStore>(options: TestSessionStoreOptions<S>): void {
+  const o = validateOptions(options, "testExpiry");
+  describe.concurrent(`${o.name}: expiry`, () => {
+    it(
+      "serves a session until its expiresAt and never after",
+      ({ expect }) =>
+        withStore(o, async (store) => {
+          const id = newId();
+          const start = Date.now();
+          const session = makeSession({ iss: newIssuer(), sub: unique("sub"), lifetime: 1_500 });
+          await store.set(id, session, { expiresAt: start + 1_500 });
+          expect(await store.get(id)).toEqual(session);
+          await until(start, 1_750);
+          expect(await store.get(id)).toBeNull();
+        }),
+      slow,
+    );
+
+    it(
+      "lives its whole lifetime: the backend TTL is rounded up, not down",
+      ({ expect }) =>
+        withStore(o, async (store) => {
+          const id = newId();
+          const start = Date.now();
+          // 1.9 s: a TTL of floor(1.9) = 1 s would lose it at 1 s.
+          await store.set(id, makeSession({ iss: newIssuer(), sub: unique("sub") }), {
+            expiresAt: start + 1_900,
+          });
+          await until(start, 1_450);
+          expect(await store.get(id)).not.toBeNull();
+        }),
+      slow,
+    );
+
+    it(
+      "is never served past expiresAt, even while the backend still holds it",
+      ({ expect }) =>
+        withStore(o, async (store) => {
+          const id = newId();
+          const start = Date.now();
+          // 1.1 s rounds up to a 2 s backend TTL: at 1.35 s the record may still exist.
+          await store.set(id, makeSession({ iss: newIssuer(), sub: unique("sub") }), {
+            expiresAt: start + 1_100,
+          });
+          await until(start, 1_350);
+          expect(await store.get(id)).toBeNull();
+        }),
+      slow,
+    );
+
+    it(
+      "an expired session cannot be updated back to life",
+      ({ expect }) =>
+        withStore(o, async (store) => {
+          const id = newId();
+          const start = Date.now();
+          const session = makeSession({ iss: newIssuer(), sub: unique("sub") });
+          await store.set(id, session, { expiresAt: start + 1_000 });
+          await until(start, 1_250);
+          expect(await store.update(id, session, { expiresAt: Date.now() + 60_000 })).toBe(false);
+          expect(await store.get(id)).toBeNull();
+        }),
+      slow,
+    );
+
+    it(
+      "a logout token ends no expired session (the count is 0)",
+      ({ expect }) =>
+        withStore(o, async (store) => {
+          const iss = newIssuer();
+          const sub = unique("sub");
+          const sid = unique("sid");
+          const start = Date.now();
+          await store.set(newId(), makeSession({ iss, sub, sid }), { expiresAt: start + 1_000 });
+          await until(start, 1_250);
+          expect(await store.deleteByLogoutToken({ iss, sid })).toBe(0);
+          expect(await store.deleteByLogoutToken({ iss, sub })).toBe(0);
+        }),
+      slow,
+    );
+
+    it(
+      "update() moves expiresAt: a rolling session outlives its first expiry",
+      ({ expect }) =>
+        withStore(o, async (store) => {
+          const id = newId();
+          const start = Date.now();
+          const session = makeSession({ iss: newIssuer(), sub: unique("sub") });
+          await store.set(id, session, { expiresAt: start + 1_000 });
+          expect(await store.update(id, session, { expiresAt: start + 60_000 })).toBe(true);
+          await until(start, 1_500);
+          expect(await store.get(id)).toEqual(session);
+        }),
+      slow,
+    );
+
+    it(
+      "update() can also shorten the lifetime",
+      ({ expect }) =>
+        withStore(o, async (store) => {
+          const id = newId();
+          const start = Date.now();
+          const session = makeSession({ iss: newIssuer(), sub: unique("sub") });
+          await store.set(id, session, { expiresAt: start + 60_000 });
+          expect(await store.update(id, session, { expiresAt: start + 1_000 })).toBe(true);
+          await until(start, 1_250);
+          expect(await store.get(id)).toBeNull();
+        }),
+      slow,
+    );
+
+    it("set() with an expiresAt already past stores nothing", ({ expect }) =>
+      withStore(o, async (store) => {
+        const id = newId();
+        const iss = newIssuer();
+        const sid = unique("sid");
+        await store.set(id, makeSession({ iss, sub: unique("sub"), sid }), {
+          expiresAt: Date.now() - 1_000,
+        });
+        expect(await store.get(id)).toBeNull();
+        expect(
+          await store.update(id, makeSession({ iss, sub: "x" }), {
+            expiresAt: Date.now() + 60_000,
+          }),
+        ).toBe(false);
+        expect(await store.deleteByLogoutToken({ iss, sid })).toBe(0);
+      }));
+
+    it("set() with an expiresAt already past deletes the session under that id", ({ expect }) =>
+      withStore(o, async (store) => {
+        const id = newId();
+        const iss = newIssuer();
+        const sub = unique("sub");
+        const session = makeSession({ iss, sub });
+        await store.set(id, session, { expiresAt: Date.now() + 60_000 });
+        await store.set(id, session, { expiresAt: Date.now() - 1 });
+        expect(await store.get(id)).toBeNull();
+        expect(await store.deleteByLogoutToken({ iss, sub })).toBe(0);
+      }));
+
+    it("update() with an expiresAt already past ends the session", ({ expect }) =>
+      withStore(o, async (store) => {
+        const id = newId();
+        const session = makeSession({ iss: newIssuer(), sub: unique("sub") });
+        await store.set(id, session, { expiresAt: Date.now() + 60_000 });
+        await store.update(id, session, { expiresAt: Date.now() - 1 });
+        expect(await store.get(id)).toBeNull();
+      }));
+  });
+}

@@ -1,0 +1,112 @@
+import type { SessionStore } from "@sessionkit/auth/store";
+import { describe, expect, it } from "vitest";
+import {
+  lasting,
+  makeSession,
+  newId,
+  newIssuer,
+  put,
+  sleep,
+  unique,
+  within,
+  withStore,
+} from "./fixtures.js";
+import { type TestSessionStoreOptions, validateOptions } from "./options.js";
+
+/** How long one call may take to fail while the backend is down. */
+const failWithin = 5_000;
+/** How long the store may take to work again after the backend is back. */
+const recoverWithin = 20_000;
+
+const describeError = (error: unknown) =>
+  error instanceof Error
+    ? `${error.name}${"code" in error ? ` ${String(error.code)}` : ""}: ${error.message}`
+    : String(error);
+
+/**
+ * Faults (needs `outage`): while the backend is down every call fails within a
+ * few seconds with a typed `SessionStoreError` (`STORE_UNAVAILABLE`), and the
+ * same store works again once the backend is back.
+ */
+export function testFaults<S extends SessionStore>(options: TestSessionStoreOptions<S>): void {
+  const o = validateOptions(options, "testFaults");
+  const outage = o.outage;
+  if (!outage) {
+    throw new TypeError("testFaults: needs the `outage: { stop, start }` option");
+  }
+  describe(`${o.name}: faults`, () => {
+    it(
+      "fails fast with SessionStoreError STORE_UNAVAILABLE during an outage, and recovers after",
+      () =>
+        withStore(o, async (store) => {
+          const iss = newIssuer();
+          const sub = unique("sub");
+          const sid = unique("sid");
+          const id = newId();
+          const session = makeSession({ iss, sub, sid });
+          await put(store, id, session); // a client that was connected before the outage
+          expect(await store.get(id)).toEqual(session);
+
+          await outage.stop();
+          try {
+            const calls: Record<string, () => Promise<unknown>> = {
+              get: () => store.get(id),
+              set: () => put(store, newId(), session),
+              update: () => store.update(id, session, lasting()),
+              delete: () => store.delete(id),
+              deleteByLogoutToken: () => store.deleteByLogoutToken({ iss, sub }),
+            };
+            const outcomes = await Promise.all(
+              Object.entries(calls).map(async ([name, call]) => {
+                const started = Date.now();
+                const outcome = await within(
+                  failWithin,
+                  `${name}() during an outage`,
+                  call().then(
+                    (value) => ({ resolved: true as const, value }),
+                    (error: unknown) => ({ resolved: false as const, error }),
+                  ),
+                );
+                return { name, outcome, ms: Date.now() - started };
+              }),
+            );
+            for (const { name, outcome } of outcomes) {
+              expect(outcome.resolved, `${name}() resolved while the backend was down`).toBe(false);
+              if (outcome.resolved) continue;
+              const error = outcome.error as { name?: unknown; code?: unknown };
+              expect(
+                { name: error?.name, code: error?.code },
+                `${name}() must throw SessionStoreError STORE_UNAVAILABLE, threw ${describeError(outcome.error)}`,
+              ).toEqual({ name: "SessionStoreError", code: "STORE_UNAVAILABLE" });
+            }
+          } finally {
+            await outage.start();
+          }
+
+          // Clients reconnect on their own schedule: give the same store a moment.
+          const deadline = Date.now() + recoverWithin;
+          const probe = newId();
+          const fresh = makeSession({ iss, sub, sid: unique("sid") });
+          for (;;) {
+            try {
+              await put(store, probe, fresh);
+              break;
+            } catch (error) {
+              if (Date.now() > deadline) {
+                throw new Error(
+                  `the store still fails ${recoverWithin} ms after the backend came back: ${describeError(error)}`,
+                );
+              }
+              await sleep(200);
+            }
+          }
+          expect(await store.get(probe)).toEqual(fresh);
+          expect(await store.update(probe, { ...fresh, after: true }, lasting())).toBe(true);
+          expect(await store.deleteByLogoutToken({ iss, sid: fresh.internal.sid! })).toBe(1);
+          expect(await store.get(probe)).toBeNull();
+          await expect(store.delete(probe)).resolves.toBeUndefined();
+        }),
+      failWithin + recoverWithin + 60_000,
+    );
+  });
+}

@@ -1,0 +1,77 @@
+import type { SessionStore } from "@sessionkit/auth/store";
+
+/** Options of {@link testSessionStore} and of every group (`testBasics`…). */
+export interface TestSessionStoreOptions<S extends SessionStore = SessionStore> {
+  /** Names the store in every test title, e.g. `"redisStore (cluster)"`. */
+  name: string;
+  /** A fresh store for each test, isolated from every other (random prefix or table). */
+  createStore(): S | Promise<S>;
+  /** Releases what `createStore()` made (drop the table, quit the client). @default nothing */
+  destroyStore?(store: S): void | Promise<void>;
+  /**
+   * Plants an unreadable record (bad JSON, wrong shape) under `id` as the store
+   * sees it; declaring it enables the corrupt-data group. @default undefined (group off)
+   */
+  corrupt?(store: S, id: string): Promise<void>;
+  /**
+   * Takes the backend down and brings it back on the same address; declaring it
+   * enables the fault group. Backends from `@sessionkit/store-conformance/backends`
+   * fit as they are. @default undefined (group off)
+   */
+  outage?: { stop(): Promise<void>; start(): Promise<void> };
+}
+
+const storeMethods = ["get", "set", "update", "delete", "deleteByLogoutToken"] as const;
+
+/** Checks the options once, where the suite is declared, and says exactly what is wrong. */
+export function validateOptions<S extends SessionStore>(
+  options: TestSessionStoreOptions<S>,
+  caller: string,
+): TestSessionStoreOptions<S> {
+  const fail = (problem: string): never => {
+    throw new TypeError(`${caller}: ${problem}`);
+  };
+  if (typeof options !== "object" || options === null) {
+    fail("expected an options object: { name, createStore, destroyStore?, corrupt?, outage? }");
+  }
+  if (typeof options.name !== "string" || options.name.trim() === "") {
+    fail("`name` must be a non-empty string naming the store under test");
+  }
+  if (typeof options.createStore !== "function") {
+    fail("`createStore` must be a function returning a fresh SessionStore (or a promise of one)");
+  }
+  if (options.destroyStore !== undefined && typeof options.destroyStore !== "function") {
+    fail("`destroyStore`, when given, must be a function (store) => void | Promise<void>");
+  }
+  if (options.corrupt !== undefined && typeof options.corrupt !== "function") {
+    fail("`corrupt`, when given, must be a function (store, id) => Promise<void>");
+  }
+  if (options.outage !== undefined) {
+    const { outage } = options;
+    if (
+      typeof outage !== "object" ||
+      outage === null ||
+      typeof outage.stop !== "function" ||
+      typeof outage.start !== "function"
+    ) {
+      fail("`outage`, when given, must be an object with stop() and start() functions");
+    }
+  }
+  const known = new Set(["name", "createStore", "destroyStore", "corrupt", "outage"]);
+  for (const key of Object.keys(options)) {
+    if (!known.has(key)) fail(`unknown option \`${key}\` (a typo?)`);
+  }
+  return options;
+}
+
+/** Fails clearly when `createStore()` hands back something that is not a SessionStore. */
+export function assertIsStore(store: unknown, name: string): asserts store is SessionStore {
+  if (typeof store !== "object" || store === null) {
+    throw new TypeError(`${name}: createStore() returned ${String(store)}, not a SessionStore`);
+  }
+  const record = store as Record<string, unknown>;
+  const missing = storeMethods.filter((method) => typeof record[method] !== "function");
+  if (missing.length > 0) {
+    throw new TypeError(`${name}: createStore() returned a store without ${missing.join(", ")}()`);
+  }
+}

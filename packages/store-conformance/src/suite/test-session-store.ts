@@ -1,0 +1,32 @@
+import type { SessionStore } from "@sessionkit/auth/store";
+import { testBackChannelLogout } from "./back-channel-logout.js";
+import { testBasics } from "./basics.js";
+import { testConcurrency } from "./concurrency.js";
+import { testCorruptData } from "./corrupt-data.js";
+import { testExpiry } from "./expiry.js";
+import { testFaults } from "./faults.js";
+import { testFidelity } from "./fidelity.js";
+import { testIsolation } from "./isolation.js";
+import { type TestSessionStoreOptions, validateOptions } from "./options.js";
+import { testUpdate } from "./update.js";
+
+/**
+ * Declares the whole conformance suite for one store; call it at the top level
+ * of a Vitest test file. The corrupt-data and fault groups run when the store
+ * declares `corrupt` and `outage`.
+ */
+export function testSessionStore<S extends SessionStore>(
+  options: TestSessionStoreOptions<S>,
+): void {
+  const o = validateOptions(options, "testSessionStore");
+  testBasics(o);
+  testExpiry(o);
+  testUpdate(o);
+  testBackChannelLogout(o);
+  testFidelity(o);
+  testIsolation(o);
+  testConcurrency(o);
+  if (o.corrupt) testCorruptData(o);
+  // Last: it takes the backend down, which no other test should meet.
+  if (o.outage) testFaults(o);
+}

@@ -1,0 +1,100 @@
+import type { SessionStore } from "@sessionkit/auth/store";
+import { describe, expect, it } from "vitest";
+import { lasting, makeSession, newId, newIssuer, put, unique, withStore } from "./fixtures.js";
+import { type TestSessionStoreOptions, validateOptions } from "./options.js";
+
+/** update(): writes only over a live session, atomically, and says whether it wrote. */
+export function testUpdate<S extends SessionStore>(options: TestSessionStoreOptions<S>): void {
+  const o = validateOptions(options, "testUpdate");
+  describe(`${o.name}: update`, () => {
+    it("answers false for a missing id and creates nothing", () =>
+      withStore(o, async (store) => {
+        const id = newId();
+        const iss = newIssuer();
+        const sub = unique("sub");
+        const sid = unique("sid");
+        expect(await store.update(id, makeSession({ iss, sub, sid }), lasting())).toBe(false);
+        expect(await store.get(id)).toBeNull();
+        expect(await store.deleteByLogoutToken({ iss, sub })).toBe(0);
+        expect(await store.deleteByLogoutToken({ iss, sid })).toBe(0);
+      }));
+
+    it("answers true over a live session and writes the new value", () =>
+      withStore(o, async (store) => {
+        const id = newId();
+        const iss = newIssuer();
+        await put(store, id, makeSession({ iss, sub: "alice", extra: { visits: 1 } }));
+        const next = makeSession({ iss, sub: "alice", extra: { visits: 2 } });
+        expect(await store.update(id, next, lasting())).toBe(true);
+        expect(await store.get(id)).toEqual(next);
+      }));
+
+    it("answers false after delete() and leaves the session gone", () =>
+      withStore(o, async (store) => {
+        const id = newId();
+        const session = makeSession({ iss: newIssuer(), sub: unique("sub") });
+        await put(store, id, session);
+        await store.delete(id);
+        expect(await store.update(id, session, lasting())).toBe(false);
+        expect(await store.get(id)).toBeNull();
+      }));
+
+    it("answers false after a logout token ended the session", () =>
+      withStore(o, async (store) => {
+        const id = newId();
+        const iss = newIssuer();
+        const sid = unique("sid");
+        const session = makeSession({ iss, sub: unique("sub"), sid });
+        await put(store, id, session);
+        expect(await store.deleteByLogoutToken({ iss, sid })).toBe(1);
+        expect(await store.update(id, session, lasting())).toBe(false);
+        expect(await store.get(id)).toBeNull();
+      }));
+
+    it(
+      "a delete() racing many update()s never leaves the session alive",
+      () =>
+        withStore(o, async (store) => {
+          const iss = newIssuer();
+          for (let round = 0; round < 12; round++) {
+            const id = newId();
+            const sid = unique("sid");
+            const session = makeSession({ iss, sub: unique("sub"), sid });
+            await put(store, id, session);
+            const deleteAt = round % 6;
+            const work: Promise<unknown>[] = [];
+            for (let i = 0; i < 16; i++) {
+              if (i === deleteAt) work.push(store.delete(id));
+              work.push(store.update(id, { ...session, round, i }, lasting()));
+            }
+            await Promise.all(work);
+            expect(await store.get(id), `round ${round}: resurrected by an update`).toBeNull();
+            expect(await store.deleteByLogoutToken({ iss, sid }), `round ${round}`).toBe(0);
+          }
+        }),
+      30_000,
+    );
+
+    it(
+      "a logout token racing many update()s never leaves the session alive",
+      () =>
+        withStore(o, async (store) => {
+          const iss = newIssuer();
+          for (let round = 0; round < 8; round++) {
+            const id = newId();
+            const sub = unique("sub");
+            const session = makeSession({ iss, sub, sid: unique("sid") });
+            await put(store, id, session);
+            const work: Promise<unknown>[] = [];
+            for (let i = 0; i < 16; i++) {
+              if (i === round % 4) work.push(store.deleteByLogoutToken({ iss, sub }));
+              work.push(store.update(id, { ...session, round, i }, lasting()));
+            }
+            await Promise.all(work);
+            expect(await store.get(id), `round ${round}: resurrected by an update`).toBeNull();
+          }
+        }),
+      30_000,
+    );
+  });
+}
