@@ -1,7 +1,7 @@
 import { type NextRequest, NextResponse } from "next/server.js";
 import { type AuthConfig, resolveConfig } from "./config.js";
 import { AuthError } from "./errors.js";
-import { jarOf, nextHeaders, requestCookies } from "./http/request-cookies.js";
+import { jarOf, nextCookieStore, nextRequestHost, requestCookies } from "./http/request-cookies.js";
 import { applyCookieWrites, cookieInits, secureFor } from "./http/set-cookies.js";
 import type { AuthOptions } from "./options.js";
 import { type AuthRouteTable, createRouteTable } from "./routes.js";
@@ -61,14 +61,15 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
 
   /** Cookie writes for a server action or route handler, through `next/headers`. */
   const withNextCookies = async (work: (jar: CookieJar) => Promise<CookieWrite[]>) => {
-    const { store, host } = await nextHeaders();
+    const store = await nextCookieStore();
     const writes = await work(jarOf(store));
+    const host = writes.length > 0 && !config.appBaseUrl ? await nextRequestHost() : null;
     const url = host && LOCAL_HOST.test(host) ? `http://${host}/` : undefined;
     for (const cookie of cookieInits(config, writes, secureFor(config, url))) store.set(cookie);
   };
 
   async function getSession(request?: Request): Promise<SessionData | null> {
-    const jar = request ? requestCookies(request) : jarOf((await nextHeaders()).store);
+    const jar = request ? requestCookies(request) : jarOf(await nextCookieStore());
     const read = await core.read(jar);
     if (read.kind === "valid") return read.session;
     if (read.kind === "unavailable" && config.onStoreError === "throw") {

@@ -246,4 +246,33 @@ describe("stateless sessions", () => {
       vi.doUnmock("next/headers.js");
     }
   });
+
+  it("updateSession(update) writes through next/headers cookies (server actions)", async () => {
+    const { cookie } = await signedIn();
+    const written: Array<Record<string, unknown>> = [];
+    vi.doMock("next/headers.js", () => ({
+      cookies: async () => ({
+        getAll: () => [{ name: "__session", value: cookie }],
+        set: (c: Record<string, unknown>) => written.push(c),
+      }),
+      headers: async () => new Headers({ host: "localhost:3000" }),
+    }));
+    try {
+      const auth = createAuth({ secret: SECRET });
+      await auth.updateSession((s) => ({ ...s, theme: "dark" }));
+      expect(written).toHaveLength(1);
+      expect(written[0]).toMatchObject({
+        name: "__session",
+        httpOnly: true,
+        secure: false,
+        path: "/",
+      });
+      const updated = await auth.getSession(
+        requestWith({ __session: written[0]!.value as string }),
+      );
+      expect(updated!.theme).toBe("dark");
+    } finally {
+      vi.doUnmock("next/headers.js");
+    }
+  });
 });

@@ -38,11 +38,16 @@ export interface CookieInit {
   expires?: Date;
 }
 
-/** `cookies()` and the request host from `next/headers`, loaded on first use. */
-export async function nextHeaders(): Promise<{ store: NextCookieStore; host: string | null }> {
-  const { cookies, headers } = await import("next/headers.js");
-  const [store, requestHeaders] = await Promise.all([cookies(), headers()]);
-  return { store: store as unknown as NextCookieStore, host: requestHeaders.get("host") };
+/** The `next/headers` cookie store, loaded on first use (it exists only inside a Next request). */
+export async function nextCookieStore(): Promise<NextCookieStore> {
+  const { cookies } = await import("next/headers.js");
+  return (await cookies()) as unknown as NextCookieStore;
+}
+
+/** The request's `Host` header through `next/headers`. */
+export async function nextRequestHost(): Promise<string | null> {
+  const { headers } = await import("next/headers.js");
+  return (await headers()).get("host");
 }
 
 /** A jar over the next/headers store. */
