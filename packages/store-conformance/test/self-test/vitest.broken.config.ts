@@ -1,0 +1,15 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+import { sourceAliases } from "../../../../vitest.shared.ts";
+
+/** The child run of broken-stores.test.ts: the suite against every broken store. */
+export default defineConfig({
+  root: fileURLToPath(new URL("../..", import.meta.url)),
+  resolve: { alias: sourceAliases },
+  test: {
+    include: ["test/self-test/broken-suite.fixture.ts"],
+    testTimeout: 30_000,
+    // One file: stop nothing early, every broken store must get its run.
+    bail: 0,
+  },
+});
