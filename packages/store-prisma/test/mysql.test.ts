@@ -1,5 +1,7 @@
+import { testSessionStore } from "@sessionkit/store-conformance";
 import { startMySql } from "@sessionkit/store-conformance/backends";
 import { afterAll } from "vitest";
+import { conformanceOptions } from "./support/conformance.js";
 import { mySqlDatabase } from "./support/mysql.js";
 import { testPrismaStoreBehaviour } from "./support/store-behaviour.js";
 
@@ -17,3 +19,4 @@ afterAll(async () => {
 });
 
 testPrismaStoreBehaviour(database);
+testSessionStore(conformanceOptions("prismaStore (MariaDB)", database));

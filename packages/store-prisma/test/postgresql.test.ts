@@ -1,5 +1,7 @@
+import { testSessionStore } from "@sessionkit/store-conformance";
 import { startPostgres } from "@sessionkit/store-conformance/backends";
 import { afterAll } from "vitest";
+import { conformanceOptions } from "./support/conformance.js";
 import { testPostgresPlans } from "./support/postgres-plans.js";
 import { postgresDatabase } from "./support/postgresql.js";
 import { testPrismaStoreBehaviour } from "./support/store-behaviour.js";
@@ -16,3 +18,4 @@ afterAll(async () => {
 
 testPrismaStoreBehaviour(database);
 testPostgresPlans(database);
+testSessionStore(conformanceOptions("prismaStore (PostgreSQL)", database));

@@ -1,4 +1,6 @@
+import { testSessionStore } from "@sessionkit/store-conformance";
 import { afterAll } from "vitest";
+import { conformanceOptions } from "./support/conformance.js";
 import { sqliteDatabase } from "./support/sqlite.js";
 import { testPrismaStoreBehaviour } from "./support/store-behaviour.js";
 
@@ -7,3 +9,4 @@ const database = await sqliteDatabase();
 afterAll(() => database.close());
 
 testPrismaStoreBehaviour(database);
+testSessionStore(conformanceOptions("prismaStore (SQLite/libSQL)", database));

@@ -28,9 +28,10 @@ export async function mySqlDatabase(target: MySqlTarget): Promise<TestDatabase> 
     port: target.port,
     user: target.user,
     password: target.password ?? "",
-    // Fail fast while the server is down instead of the connector's 10 s defaults.
-    connectTimeout: 500,
-    acquireTimeout: 1_000,
+    // Fail within a few seconds while the server is down (the connector's defaults wait 10 s),
+    // yet let hundreds of parallel calls queue for a connection on a busy machine.
+    connectTimeout: 1_000,
+    acquireTimeout: 2_500,
   };
   const admin = mariadb.createPool({ ...connection, connectionLimit: 2, multipleStatements: true });
 
@@ -42,7 +43,7 @@ export async function mySqlDatabase(target: MySqlTarget): Promise<TestDatabase> 
       await admin.query(`CREATE DATABASE \`${database}\``);
       for (const statement of migration) await admin.query(`USE \`${database}\`; ${statement}`);
       const prisma = new PrismaClient({
-        adapter: new PrismaMariaDb({ ...connection, database, connectionLimit: 4 }),
+        adapter: new PrismaMariaDb({ ...connection, database, connectionLimit: 10 }),
       });
       const table = `\`${database}\`.\`sessionkit_sessions\``;
       return {

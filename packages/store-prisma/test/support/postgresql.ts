@@ -22,11 +22,27 @@ export interface LoggedQuery {
   params: unknown[];
 }
 
+/** Test-only knobs of {@link postgresDatabase}. */
+export interface PostgresDatabaseOptions {
+  /** Record every statement in `context.queries` (the EXPLAIN test reads them). @default true */
+  logQueries?: boolean;
+  /** Connections per store's pool. @default 4 */
+  poolSize?: number;
+}
+
 /** Each store gets its own schema (the model's table name is fixed), dropped when it is destroyed. */
-export async function postgresDatabase(target: PostgresTarget) {
+export async function postgresDatabase(
+  target: PostgresTarget,
+  options: PostgresDatabaseOptions = {},
+) {
+  const { logQueries = true, poolSize = 4 } = options;
   const migration = await readMigration("postgresql");
   // The admin pool outlives outages: a dead idle connection is replaced on next use.
-  const admin = new pg.Pool({ connectionString: target.url, max: 2 });
+  const admin = new pg.Pool({
+    connectionString: target.url,
+    max: 2,
+    connectionTimeoutMillis: 5_000,
+  });
   admin.on("error", () => {});
 
   return {
@@ -38,8 +54,11 @@ export async function postgresDatabase(target: PostgresTarget) {
         `BEGIN; CREATE SCHEMA "${schema}"; SET LOCAL search_path TO "${schema}"; ${migration}; COMMIT;`,
       );
       const prisma = new PrismaClient({
-        adapter: new PrismaPg({ connectionString: target.url, max: 4 }, { schema }),
-        log: [{ emit: "event", level: "query" }],
+        adapter: new PrismaPg(
+          { connectionString: target.url, max: poolSize, connectionTimeoutMillis: 5_000 },
+          { schema },
+        ),
+        log: logQueries ? [{ emit: "event", level: "query" }] : [],
       });
       // Kept for the EXPLAIN test: the exact SQL and parameters the store made Prisma send.
       const queries: LoggedQuery[] = [];

@@ -1,0 +1,127 @@
+// `pnpm --filter @sessionkit/bench bench:prisma`: prismaStore's get and update (Prisma 7 +
+// @prisma/adapter-pg) against raw `pg` queries doing the same work on the same server and
+// table: same row, same JSON parse and shape check, same conditional UPDATE.
+// prismaStore is the built package (run `pnpm build` first); the Prisma client is the one
+// the store-prisma tests generate from the shipped model. The server: DATABASE_URL_POSTGRES,
+// else a container, else a local PostgreSQL in a temp dir (see @sessionkit/store-conformance).
+import { parseStoredSession, type SessionData, serializeSession } from "@sessionkit/auth/store";
+import { startPostgres } from "@sessionkit/store-conformance/backends";
+import { prismaStore } from "@sessionkit/store-prisma";
+import { do_not_optimize, measure } from "mitata";
+import pg from "pg";
+import { postgresDatabase } from "../../packages/store-prisma/test/support/postgresql.ts";
+import { sessionkitSession } from "./session-fixture.ts";
+
+const backend = await startPostgres();
+// One connection on each side: the numbers are per-call latency, not pool throughput.
+const database = await postgresDatabase({ url: backend.url }, { logQueries: false, poolSize: 1 });
+const context = await database.createContext();
+const store = prismaStore(context.prisma);
+const raw = new pg.Pool({ connectionString: backend.url, max: 1 });
+const table = context.table;
+
+const session = sessionkitSession as SessionData;
+const expiresAt = Date.now() + 3_600_000;
+
+// A table that is not empty: 10k other sessions.
+await context.prisma.$executeRawUnsafe(
+  `INSERT INTO ${table} (id, data, iss, sid, sub, expires_at, created_at)
+   SELECT 'other-' || g, $1, $2, 'sid-' || g, 'sub-' || g, $3, $3 FROM generate_series(1, 10000) g`,
+  serializeSession(session),
+  session.internal.iss,
+  BigInt(expiresAt),
+);
+await store.set("bench-prisma", session, { expiresAt });
+await store.set("bench-raw", session, { expiresAt });
+await context.prisma.$executeRawUnsafe(`ANALYZE ${table}`);
+
+/** What `get` does, by hand: one SELECT by primary key, expiry check, parse and shape check. */
+async function rawGet(id: string): Promise<SessionData | null> {
+  const { rows } = await raw.query<{ data: string; expires_at: string }>(
+    `SELECT data, expires_at FROM ${table} WHERE id = $1`,
+    [id],
+  );
+  const row = rows[0];
+  if (!row || BigInt(row.expires_at) <= BigInt(Date.now())) return null;
+  return parseStoredSession(row.data);
+}
+
+/** What `update` does, by hand: one UPDATE that only touches a live row. */
+async function rawUpdate(id: string, value: SessionData, until: number): Promise<boolean> {
+  const result = await raw.query(
+    `UPDATE ${table} SET data = $1, iss = $2, sid = $3, sub = $4, expires_at = $5
+     WHERE id = $6 AND expires_at > $7`,
+    [
+      serializeSession(value),
+      value.internal.iss,
+      value.internal.sid ?? null,
+      value.user.sub,
+      String(until),
+      id,
+      String(Date.now()),
+    ],
+  );
+  return (result.rowCount ?? 0) > 0;
+}
+
+// Warm both paths (Prisma compiles its query plans on first use), then measure them in turns.
+for (let i = 0; i < 200; i++) {
+  await store.get("bench-prisma");
+  await rawGet("bench-raw");
+}
+
+// Both must really find and write the session, or the numbers mean nothing.
+if ((await store.get("bench-prisma"))?.user.sub !== session.user.sub) {
+  throw new Error("prismaStore found no session");
+}
+if ((await rawGet("bench-raw"))?.user.sub !== session.user.sub) {
+  throw new Error("raw pg found no session");
+}
+if (!(await store.update("bench-prisma", session, { expiresAt }))) {
+  throw new Error("prismaStore did not update");
+}
+if (!(await rawUpdate("bench-raw", session, expiresAt))) throw new Error("raw pg did not update");
+
+const rows: Array<[string, () => Promise<unknown>, () => Promise<unknown>]> = [
+  ["get(id)", () => store.get("bench-prisma"), () => rawGet("bench-raw")],
+  [
+    "update(id, session)",
+    () => store.update("bench-prisma", session, { expiresAt }),
+    () => rawUpdate("bench-raw", session, expiresAt),
+  ],
+];
+
+// The median, not the mean: on a shared machine a few slow round trips skew the mean.
+const time = async (fn: () => Promise<unknown>) =>
+  (
+    await measure(async () => do_not_optimize(await fn()), {
+      min_cpu_time: 1_000_000_000, // 1 s of samples per cell
+    })
+  ).p50;
+
+const us = (ns: number) => `${(ns / 1000).toFixed(1)} µs`;
+const table_: string[][] = [["", "prismaStore", "raw pg", "ratio (prisma / raw)"]];
+for (const [name, prismaFn, rawFn] of rows) {
+  // Two rounds in turns, best median of each: background load hits both sides alike.
+  let a = Number.POSITIVE_INFINITY;
+  let b = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 2; round++) {
+    a = Math.min(a, await time(prismaFn));
+    b = Math.min(b, await time(rawFn));
+  }
+  table_.push([name, us(a), us(b), `${(a / b).toFixed(2)}×`]);
+}
+
+const widths = table_[0]!.map((_, i) => Math.max(...table_.map((r) => r[i]!.length)));
+const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
+console.log(
+  `session JSON ${serializeSession(session).length} B, PostgreSQL (${backend.source}), node ${process.version}, median time per call`,
+);
+console.log(line(table_[0]!));
+console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+for (const row of table_.slice(1)) console.log(line(row));
+
+await context.destroy();
+await database.close();
+await raw.end();
+await backend.close();
