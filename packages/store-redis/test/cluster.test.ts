@@ -4,6 +4,7 @@ import {
 } from "@sessionkit/store-conformance/backends";
 import { afterAll, beforeAll } from "vitest";
 import { describeBehaviour } from "./behaviour.js";
+import { describeConformance } from "./conformance.js";
 import { describeFaults } from "./faults.js";
 import { describeRoundTrips } from "./round-trips.js";
 import { clusterTarget, type Target } from "./support.js";
@@ -17,6 +18,11 @@ beforeAll(async () => {
 });
 afterAll(() => backend?.close());
 
+describeConformance(
+  "cluster",
+  () => target,
+  () => backend,
+);
 describeBehaviour(() => target);
 describeRoundTrips(() => target);
 describeFaults(

@@ -1,6 +1,7 @@
 import { type RedisBackend, startRedis } from "@sessionkit/store-conformance/backends";
 import { afterAll, beforeAll } from "vitest";
 import { describeBehaviour } from "./behaviour.js";
+import { describeConformance } from "./conformance.js";
 import { describeFaults } from "./faults.js";
 import { describeRoundTrips } from "./round-trips.js";
 import { standaloneTarget, type Target } from "./support.js";
@@ -14,6 +15,11 @@ beforeAll(async () => {
 });
 afterAll(() => backend?.close());
 
+describeConformance(
+  "standalone",
+  () => target,
+  () => backend,
+);
 describeBehaviour(() => target);
 describeRoundTrips(() => target);
 describeFaults(
