@@ -154,6 +154,21 @@ export function testPrismaStoreBehaviour(database: TestDatabase): void {
       );
     });
 
+    it("a subject longer than its column is refused as too large, never truncated", async () => {
+      const { store } = context;
+      const expiresAt = Date.now() + 60_000;
+      const sub = "s".repeat(300);
+      const write = store.set("long-sub", makeSession(sub, "s1", expiresAt), { expiresAt });
+      if (database.dialect === "mysql") {
+        // VARCHAR(255) in the MySQL model; PostgreSQL and SQLite columns are unbounded TEXT.
+        await expect(write).rejects.toMatchObject({ code: "STORE_PAYLOAD_TOO_LARGE" });
+        expect(await context.countRows()).toBe(0);
+      } else {
+        await write;
+        expect((await store.get("long-sub"))?.user.sub).toBe(sub);
+      }
+    });
+
     it("a missing table is STORE_OPERATION_FAILED, not a silent null", async () => {
       await context.prisma.$executeRawUnsafe(`DROP TABLE ${context.table}`);
       await expect(context.store.get("x")).rejects.toMatchObject({
