@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { isSessionStoreError, type SessionStore } from "@sessionkit/auth/store";
-import { Redis } from "ioredis";
+import { Cluster, Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisStoreClient, redisStore } from "../src/index.js";
 import { shardOf } from "../src/key-layout.js";
@@ -167,6 +167,27 @@ export function describeBehaviour(target: () => Target) {
       expect(await store.deleteByLogoutToken({ iss, sub: "a" })).toBe(0);
       expect(await store.deleteByLogoutToken({ iss: `${iss}:a`, sub: "a" })).toBe(1);
       expect(await store.deleteByLogoutToken({ iss, sub: 'a:b"\n{x}', sid: "s:1" })).toBe(1);
+    });
+
+    it("honours the client's keyPrefix in keys the scripts build themselves", async () => {
+      const keyPrefix = `kp${randomPrefix()}`;
+      const prefixed = target().cluster
+        ? new Cluster(target().nodes, { keyPrefix })
+        : new Redis({ ...target().nodes[0]!, keyPrefix });
+      try {
+        const own = redisStore(prefixed, { prefix: "app:" });
+        await own.set("k1", aSession("olga", "sid-o1"), inOneMinute());
+        await own.set("k1", aSession("pete", "sid-p1"), inOneMinute());
+        await own.set("k2", aSession("pete", "sid-p2"), inOneMinute());
+        const keys = [...(await keysOf(target(), keyPrefix)).keys()];
+        expect(keys.length).toBe(6);
+        expect(keys.some((key) => key.includes("olga"))).toBe(false);
+        expect((await own.get("k1"))?.user.sub).toBe("pete");
+        expect(await own.deleteByLogoutToken({ iss: "https://op.example", sub: "pete" })).toBe(2);
+        expect((await keysOf(target(), keyPrefix)).size).toBe(0);
+      } finally {
+        prefixed.disconnect();
+      }
     });
 
     it("rejects options that would break the layout", () => {
