@@ -80,7 +80,10 @@ export async function createSessionTable(
   });
 
   await step("DescribeTable", async () => {
-    const waited = await waitUntilTableExists({ client, maxWaitTime }, { TableName: tableName });
+    const waited = await waitUntilTableExists(
+      { client, maxWaitTime, minDelay: 1, maxDelay: 5 },
+      { TableName: tableName },
+    );
     if (waited.state !== "SUCCESS") {
       throw new SessionStoreError(
         "STORE_UNAVAILABLE",

@@ -6,6 +6,8 @@ import { createSessionTable, type DynamoDbStoreOptions, dynamoDbStore } from "..
 
 /**
  * A client that fails fast when DynamoDB is down: one retry, short timeouts.
+ * A refused connection fails at once; the connect timeout leaves room for a
+ * burst of hundreds of parallel requests to a JVM on a busy machine.
  * (Production settings are in the README.)
  */
 export function testClient(backend: Pick<DynamoDbBackend, "endpoint" | "region" | "credentials">) {
@@ -15,7 +17,7 @@ export function testClient(backend: Pick<DynamoDbBackend, "endpoint" | "region" 
     credentials: backend.credentials,
     maxAttempts: 2,
     requestHandler: {
-      connectionTimeout: 1_000,
+      connectionTimeout: 3_000,
       requestTimeout: 5_000,
       throwOnRequestTimeout: true,
     },
