@@ -131,7 +131,7 @@ export function resolveConfig(options: AuthOptions = {}): AuthConfig {
     throw invalid("`logger` must have `warn` and `error` methods");
   }
 
-  return {
+  const config: AuthConfig = {
     secrets: resolveSecrets(options.secret, env.AUTH_SECRET),
     appBaseUrl: optionalUrl(options.appBaseUrl ?? env.APP_BASE_URL, "`appBaseUrl` (APP_BASE_URL)"),
     issuer: optionalUrl(options.issuer ?? env.AUTH_ISSUER, "`issuer` (AUTH_ISSUER)"),
@@ -152,4 +152,9 @@ export function resolveConfig(options: AuthOptions = {}): AuthConfig {
     },
     logger,
   };
+  // Logging the config (or the auth object) must not print a secret.
+  for (const key of ["secrets", "clientSecret"] as const) {
+    Object.defineProperty(config, key, { enumerable: false });
+  }
+  return config;
 }

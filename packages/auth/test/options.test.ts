@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { createAuth } from "../src/create-auth.js";
 import { SECRET } from "./helpers.js";
@@ -47,6 +48,14 @@ describe("createAuth options", () => {
     expect(
       createAuth({ secret: SECRET, env: { AUTH_SECRET: "x".repeat(40) } }).config.secrets,
     ).toEqual([SECRET]);
+  });
+
+  it("keeps secrets out of logs of the config", () => {
+    const auth = createAuth({ secret: SECRET, clientSecret: "client-secret-value" });
+    const printed = `${JSON.stringify(auth.config)} ${inspect(auth, { depth: 5 })}`;
+    expect(printed).not.toContain(SECRET);
+    expect(printed).not.toContain("client-secret-value");
+    expect(auth.config.secrets).toEqual([SECRET]);
   });
 
   it("does not need the OIDC settings yet", () => {
