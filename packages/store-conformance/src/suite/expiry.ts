@@ -3,7 +3,7 @@ import { describe, it } from "vitest";
 import { makeSession, newId, newIssuer, sleep, unique, withStore } from "./fixtures.js";
 import { type TestSessionStoreOptions, validateOptions } from "./options.js";
 
-// Real lifetimes of one to two seconds; the tests wait side by side, so the
+// Real lifetimes of one to three seconds; the tests wait side by side, so the
 // whole group takes about as long as its slowest test.
 const slow = 20_000;
 
@@ -20,10 +20,10 @@ export function testExpiry<S extends SessionStore>(options: TestSessionStoreOpti
         withStore(o, async (store) => {
           const id = newId();
           const start = Date.now();
-          const session = makeSession({ iss: newIssuer(), sub: unique("sub"), lifetime: 1_500 });
-          await store.set(id, session, { expiresAt: start + 1_500 });
+          const session = makeSession({ iss: newIssuer(), sub: unique("sub"), lifetime: 2_000 });
+          await store.set(id, session, { expiresAt: start + 2_000 });
           expect(await store.get(id)).toEqual(session);
-          await until(start, 1_750);
+          await until(start, 2_250);
           expect(await store.get(id)).toBeNull();
         }),
       slow,
@@ -35,11 +35,11 @@ export function testExpiry<S extends SessionStore>(options: TestSessionStoreOpti
         withStore(o, async (store) => {
           const id = newId();
           const start = Date.now();
-          // 1.9 s: a TTL of floor(1.9) = 1 s would lose it at 1 s.
+          // 2.9 s: a TTL of floor(2.9) = 2 s would lose it at 2 s.
           await store.set(id, makeSession({ iss: newIssuer(), sub: unique("sub") }), {
-            expiresAt: start + 1_900,
+            expiresAt: start + 2_900,
           });
-          await until(start, 1_450);
+          await until(start, 2_300);
           expect(await store.get(id)).not.toBeNull();
         }),
       slow,
@@ -99,9 +99,9 @@ export function testExpiry<S extends SessionStore>(options: TestSessionStoreOpti
           const id = newId();
           const start = Date.now();
           const session = makeSession({ iss: newIssuer(), sub: unique("sub") });
-          await store.set(id, session, { expiresAt: start + 1_000 });
+          await store.set(id, session, { expiresAt: start + 2_000 });
           expect(await store.update(id, session, { expiresAt: start + 60_000 })).toBe(true);
-          await until(start, 1_500);
+          await until(start, 2_300);
           expect(await store.get(id)).toEqual(session);
         }),
       slow,
@@ -115,8 +115,8 @@ export function testExpiry<S extends SessionStore>(options: TestSessionStoreOpti
           const start = Date.now();
           const session = makeSession({ iss: newIssuer(), sub: unique("sub") });
           await store.set(id, session, { expiresAt: start + 60_000 });
-          expect(await store.update(id, session, { expiresAt: start + 1_000 })).toBe(true);
-          await until(start, 1_250);
+          expect(await store.update(id, session, { expiresAt: start + 1_500 })).toBe(true);
+          await until(start, 2_000);
           expect(await store.get(id)).toBeNull();
         }),
       slow,

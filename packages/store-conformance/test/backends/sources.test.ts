@@ -33,6 +33,7 @@ describe("backend sources", () => {
     expect(await detectContainerRuntime()).toBe(runtime);
   });
 
+  // With a container runtime this starts a real container (and may pull the image).
   it("falls back from Testcontainers to a local binary when no runtime answers", async () => {
     const runtime = await detectContainerRuntime();
     const backend = await withEnv({ REDIS_URL: undefined }, () =>
@@ -44,7 +45,7 @@ describe("backend sources", () => {
     } finally {
       await backend.close();
     }
-  });
+  }, 180_000);
 
   it("takes an env URL first, and refuses to stop a server it does not own", async () => {
     const backend = await withEnv({ REDIS_URL: local.url }, () => startRedis());
