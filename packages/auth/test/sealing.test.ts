@@ -119,3 +119,26 @@ describe("purposes", () => {
     expect(await transaction.open(await session.seal({ exp: 1 }))).toBeNull();
   });
 });
+
+describe("engine selection", () => {
+  it("has no node:crypto engine where Node's built-ins are absent (Edge), and the web one works there", async () => {
+    const proc = process as { getBuiltinModule?: unknown };
+    const original = proc.getBuiltinModule;
+    proc.getBuiltinModule = undefined;
+    try {
+      expect(createNodeEngine()).toBeUndefined();
+    } finally {
+      proc.getBuiltinModule = original;
+    }
+    expect(createNodeEngine()?.name).toBe("node");
+    const web = createWebEngine();
+    const ring = await keyringFor(web, [SECRET]);
+    const token = await web.encrypt(
+      ring.sealing.key,
+      ring.sealing.header,
+      ring.sealing.headerJson,
+      "{}",
+    );
+    expect(await web.decrypt(ring.sealing.key, splitCompactJwe(token)!)).toBe("{}");
+  });
+});
