@@ -2,6 +2,7 @@ import type { LogoutTokenClaims, SessionStore } from "@sessionkit/auth/store";
 import { describe, expect, it } from "vitest";
 import { lasting, makeSession, newId, newIssuer, put, unique, withStore } from "./fixtures.js";
 import { type TestSessionStoreOptions, validateOptions } from "./options.js";
+import { groupTimeout } from "./timeouts.js";
 
 /** Four sessions: alice on two OP sessions, bob sharing one sid, alice at another issuer. */
 async function population(store: SessionStore) {
@@ -29,7 +30,7 @@ export function testBackChannelLogout<S extends SessionStore>(
   options: TestSessionStoreOptions<S>,
 ): void {
   const o = validateOptions(options, "testBackChannelLogout");
-  describe(`${o.name}: back-channel logout`, () => {
+  describe(`${o.name}: back-channel logout`, { timeout: groupTimeout }, () => {
     it("with only a sid, ends every session of that iss+sid and counts them", () =>
       withStore(o, async (store) => {
         const p = await population(store);

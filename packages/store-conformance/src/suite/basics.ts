@@ -2,11 +2,12 @@ import type { SessionStore } from "@sessionkit/auth/store";
 import { describe, expect, it } from "vitest";
 import { makeSession, newId, newIssuer, put, unique, withStore } from "./fixtures.js";
 import { type TestSessionStoreOptions, validateOptions } from "./options.js";
+import { groupTimeout } from "./timeouts.js";
 
 /** get/set/delete: a miss is null, a write reads back, set overwrites, delete is idempotent. */
 export function testBasics<S extends SessionStore>(options: TestSessionStoreOptions<S>): void {
   const o = validateOptions(options, "testBasics");
-  describe(`${o.name}: basics`, () => {
+  describe(`${o.name}: basics`, { timeout: groupTimeout }, () => {
     it("get() answers null for an id never written", () =>
       withStore(o, async (store) => {
         expect(await store.get(newId())).toBeNull();

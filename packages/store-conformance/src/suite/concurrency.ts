@@ -11,6 +11,7 @@ import {
   withStore,
 } from "./fixtures.js";
 import { type TestSessionStoreOptions, validateOptions } from "./options.js";
+import { groupTimeout } from "./timeouts.js";
 
 type Op = "get" | "update" | "set" | "delete" | "logout";
 const ops: Op[] = ["get", "update", "set", "delete", "logout"];
@@ -18,7 +19,7 @@ const ops: Op[] = ["get", "update", "set", "delete", "logout"];
 /** Concurrency: hundreds of parallel mixed operations end in the state a serial run would. */
 export function testConcurrency<S extends SessionStore>(options: TestSessionStoreOptions<S>): void {
   const o = validateOptions(options, "testConcurrency");
-  describe(`${o.name}: concurrency`, () => {
+  describe(`${o.name}: concurrency`, { timeout: groupTimeout }, () => {
     it(
       "hundreds of parallel mixed operations end consistent, indexes included",
       () =>

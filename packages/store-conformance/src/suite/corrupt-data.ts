@@ -2,6 +2,7 @@ import type { SessionStore } from "@sessionkit/auth/store";
 import { describe, expect, it } from "vitest";
 import { lasting, makeSession, newId, newIssuer, put, unique, withStore } from "./fixtures.js";
 import { type TestSessionStoreOptions, validateOptions } from "./options.js";
+import { groupTimeout } from "./timeouts.js";
 
 /**
  * Corrupt data (needs `corrupt`): an unreadable record is no session, never a
@@ -15,7 +16,7 @@ export function testCorruptData<S extends SessionStore>(options: TestSessionStor
       "testCorruptData: needs the `corrupt(store, id)` option to plant an unreadable record",
     );
   }
-  describe(`${o.name}: corrupt data`, () => {
+  describe(`${o.name}: corrupt data`, { timeout: groupTimeout }, () => {
     it("get() answers null for an unreadable record, without throwing", () =>
       withStore(o, async (store) => {
         const id = newId();

@@ -2,10 +2,11 @@ import type { SessionStore } from "@sessionkit/auth/store";
 import { describe, it } from "vitest";
 import { makeSession, newId, newIssuer, sleep, unique, withStore } from "./fixtures.js";
 import { type TestSessionStoreOptions, validateOptions } from "./options.js";
+import { groupTimeout } from "./timeouts.js";
 
 // Real lifetimes of one to three seconds; the tests wait side by side, so the
 // whole group takes about as long as its slowest test.
-const slow = 20_000;
+const slow = groupTimeout;
 
 /** Sleeps until `ms` after `start` (an absolute clock, so slow calls cannot stretch the test). */
 const until = (start: number, ms: number) => sleep(Math.max(0, start + ms - Date.now()));
@@ -13,7 +14,7 @@ const until = (start: number, ms: number) => sleep(Math.max(0, start + ms - Date
 /** Expiry: `expiresAt` is the end, whatever the backend's TTL sweeper does. */
 export function testExpiry<S extends SessionStore>(options: TestSessionStoreOptions<S>): void {
   const o = validateOptions(options, "testExpiry");
-  describe.concurrent(`${o.name}: expiry`, () => {
+  describe(`${o.name}: expiry`, { concurrent: true, timeout: groupTimeout }, () => {
     it(
       "serves a session until its expiresAt and never after",
       ({ expect }) =>

@@ -12,6 +12,7 @@ import {
   withStore,
 } from "./fixtures.js";
 import { type TestSessionStoreOptions, validateOptions } from "./options.js";
+import { groupTimeout } from "./timeouts.js";
 
 /** How long one call may take to fail while the backend is down. */
 const failWithin = 5_000;
@@ -34,7 +35,7 @@ export function testFaults<S extends SessionStore>(options: TestSessionStoreOpti
   if (!outage) {
     throw new TypeError("testFaults: needs the `outage: { stop, start }` option");
   }
-  describe(`${o.name}: faults`, () => {
+  describe(`${o.name}: faults`, { timeout: groupTimeout }, () => {
     it(
       "fails fast with SessionStoreError STORE_UNAVAILABLE during an outage, and recovers after",
       () =>

@@ -2,6 +2,7 @@ import type { SessionData, SessionStore } from "@sessionkit/auth/store";
 import { describe, expect, it } from "vitest";
 import { lasting, makeSession, newId, newIssuer, put, unique, withStore } from "./fixtures.js";
 import { type TestSessionStoreOptions, validateOptions } from "./options.js";
+import { groupTimeout } from "./timeouts.js";
 
 // Text that breaks stores with a 3-byte UTF-8 charset, a normalising layer,
 // or hand-rolled escaping.
@@ -31,7 +32,7 @@ function sessionOfSize(bytes: number, unit: string, iss: string): SessionData {
 /** Fidelity: Unicode, nesting and 64 KiB round-trip exactly; what comes back is a copy. */
 export function testFidelity<S extends SessionStore>(options: TestSessionStoreOptions<S>): void {
   const o = validateOptions(options, "testFidelity");
-  describe(`${o.name}: fidelity`, () => {
+  describe(`${o.name}: fidelity`, { timeout: groupTimeout }, () => {
     it("round-trips Unicode exactly, in values and in keys", () =>
       withStore(o, async (store) => {
         const id = newId();

@@ -2,11 +2,12 @@ import type { SessionStore } from "@sessionkit/auth/store";
 import { describe, expect, it } from "vitest";
 import { lasting, makeSession, newId, newIssuer, put, unique, withStore } from "./fixtures.js";
 import { type TestSessionStoreOptions, validateOptions } from "./options.js";
+import { groupTimeout } from "./timeouts.js";
 
 /** Isolation: two stores (different prefixes or tables) never see each other's sessions. */
 export function testIsolation<S extends SessionStore>(options: TestSessionStoreOptions<S>): void {
   const o = validateOptions(options, "testIsolation");
-  describe(`${o.name}: isolation`, () => {
+  describe(`${o.name}: isolation`, { timeout: groupTimeout }, () => {
     it("two stores never see, overwrite, update or end each other's sessions", () =>
       withStore(o, (a) =>
         withStore(o, async (b) => {

@@ -2,11 +2,12 @@ import type { SessionStore } from "@sessionkit/auth/store";
 import { describe, expect, it } from "vitest";
 import { lasting, makeSession, newId, newIssuer, put, unique, withStore } from "./fixtures.js";
 import { type TestSessionStoreOptions, validateOptions } from "./options.js";
+import { groupTimeout } from "./timeouts.js";
 
 /** update(): writes only over a live session, atomically, and says whether it wrote. */
 export function testUpdate<S extends SessionStore>(options: TestSessionStoreOptions<S>): void {
   const o = validateOptions(options, "testUpdate");
-  describe(`${o.name}: update`, () => {
+  describe(`${o.name}: update`, { timeout: groupTimeout }, () => {
     it("answers false for a missing id and creates nothing", () =>
       withStore(o, async (store) => {
         const id = newId();
