@@ -29,7 +29,7 @@ export interface Auth {
   saveSession(request: Request, response: Response, session: NewSession): Promise<void>;
   /** Ends the request's session: the store record and every session cookie on `response`. */
   deleteSession(request: Request, response: Response): Promise<void>;
-  /** The validated configuration (secrets included: never log it). */
+  /** The validated configuration; its secrets are non-enumerable, so logging it shows none. */
   readonly config: AuthConfig;
 }
 

@@ -45,11 +45,6 @@ export type SessionRead =
       storeId?: string;
     };
 
-/** The outcome of a write the request layer must turn into `Set-Cookie` headers. */
-export interface SessionWriteResult {
-  writes: CookieWrite[];
-}
-
 const NONE: SessionRead = { kind: "none" };
 
 function asStoreError(error: unknown): SessionStoreError {
