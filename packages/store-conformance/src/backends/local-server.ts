@@ -57,12 +57,12 @@ function installExitHook() {
  * Outlives us only to clean up: if this process dies without running exit hooks
  * (SIGKILL, a crashed worker), it kills the servers listed in `.pids` and removes the dir.
  */
-function startWatchdog(dir: string): ChildProcess | undefined {
+export function startWatchdog(dir: string, parentPid = process.pid): ChildProcess | undefined {
   if (process.platform === "win32") return undefined;
   const script =
     'while kill -0 "$1" 2>/dev/null; do sleep 1; done; ' +
     '[ -f "$2/.pids" ] && kill -9 $(cat "$2/.pids") 2>/dev/null; rm -rf "$2"';
-  const watchdog = spawn("sh", ["-c", script, "sh", String(process.pid), dir], {
+  const watchdog = spawn("sh", ["-c", script, "sh", String(parentPid), dir], {
     detached: true,
     stdio: "ignore",
   });
