@@ -26,7 +26,7 @@ export interface LoggedQuery {
 export interface PostgresDatabaseOptions {
   /** Record every statement in `context.queries` (the EXPLAIN test reads them). @default true */
   logQueries?: boolean;
-  /** Connections per store's pool. @default 4 */
+  /** Connections per store's pool. @default 8 */
   poolSize?: number;
 }
 
@@ -35,7 +35,7 @@ export async function postgresDatabase(
   target: PostgresTarget,
   options: PostgresDatabaseOptions = {},
 ) {
-  const { logQueries = true, poolSize = 4 } = options;
+  const { logQueries = true, poolSize = 8 } = options;
   const migration = await readMigration("postgresql");
   // The admin pool outlives outages: a dead idle connection is replaced on next use.
   const admin = new pg.Pool({
@@ -55,7 +55,7 @@ export async function postgresDatabase(
       );
       const prisma = new PrismaClient({
         adapter: new PrismaPg(
-          { connectionString: target.url, max: poolSize, connectionTimeoutMillis: 5_000 },
+          { connectionString: target.url, max: poolSize, connectionTimeoutMillis: 10_000 },
           { schema },
         ),
         log: logQueries ? [{ emit: "event", level: "query" }] : [],

@@ -23,6 +23,9 @@ export async function sqliteDatabase(): Promise<TestDatabase> {
     async createContext(): Promise<StoreContext<PrismaClient>> {
       const file = join(dir, `sessions-${++files}.db`);
       const prisma = new PrismaClient({ adapter: new PrismaLibSql({ url: `file:${file}` }) });
+      // Throwaway files: no fsync per commit (like the PostgreSQL test server's fsync=off).
+      await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+      await prisma.$executeRawUnsafe("PRAGMA synchronous = OFF");
       for (const statement of migration) await prisma.$executeRawUnsafe(statement);
       const table = `"sessionkit_sessions"`;
       return {
