@@ -5,7 +5,7 @@ import { jarOf, nextCookieStore, nextRequestHost, requestCookies } from "./http/
 import { applyCookieWrites, cookieInits, secureFor } from "./http/set-cookies.js";
 import type { AuthOptions } from "./options.js";
 import { type AuthRouteTable, createRouteTable } from "./routes.js";
-import type { CryptoEngineName } from "./session/sealer.js";
+import { type CryptoEngineName, createSealer } from "./session/sealer.js";
 import type { CookieJar, CookieWrite } from "./session/session-cookies.js";
 import {
   createSessionCore,
@@ -52,7 +52,8 @@ export function createAuth(options: AuthOptions = {}): Auth {
 export function createAuthWith(options: AuthOptions, internal: InternalAuthOptions): Auth {
   const config = resolveConfig(options);
   const core: SessionCore = createSessionCore(config, { engine: internal.engine });
-  const routes: AuthRouteTable = createRouteTable({ config, core });
+  const transactions = createSealer(config.secrets, internal.engine, "login-transaction");
+  const routes: AuthRouteTable = createRouteTable({ config, core, transactions });
 
   const apply = (request: Request, response: Response, writes: readonly CookieWrite[]) => {
     if (writes.length === 0) return;
