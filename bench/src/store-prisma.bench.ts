@@ -100,7 +100,7 @@ const time = async (fn: () => Promise<unknown>) =>
   ).p50;
 
 const us = (ns: number) => `${(ns / 1000).toFixed(1)} µs`;
-const table_: string[][] = [["", "prismaStore", "raw pg", "ratio (prisma / raw)"]];
+const results: string[][] = [["", "prismaStore", "raw pg", "ratio (prisma / raw)"]];
 for (const [name, prismaFn, rawFn] of rows) {
   // Two rounds in turns, best median of each: background load hits both sides alike.
   let a = Number.POSITIVE_INFINITY;
@@ -109,17 +109,17 @@ for (const [name, prismaFn, rawFn] of rows) {
     a = Math.min(a, await time(prismaFn));
     b = Math.min(b, await time(rawFn));
   }
-  table_.push([name, us(a), us(b), `${(a / b).toFixed(2)}×`]);
+  results.push([name, us(a), us(b), `${(a / b).toFixed(2)}×`]);
 }
 
-const widths = table_[0]!.map((_, i) => Math.max(...table_.map((r) => r[i]!.length)));
+const widths = results[0]!.map((_, i) => Math.max(...results.map((r) => r[i]!.length)));
 const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
 console.log(
   `session JSON ${serializeSession(session).length} B, PostgreSQL (${backend.source}), node ${process.version}, median time per call`,
 );
-console.log(line(table_[0]!));
+console.log(line(results[0]!));
 console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
-for (const row of table_.slice(1)) console.log(line(row));
+for (const row of results.slice(1)) console.log(line(row));
 
 await context.destroy();
 await database.close();
