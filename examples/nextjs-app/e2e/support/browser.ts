@@ -59,9 +59,16 @@ export async function logIn(
   await page.getByRole("button", { name: "Sign in" }).click();
   const allow = page.getByRole("button", { name: "Allow" });
   const profile = `${appUrl}/profile`;
-  // Consent is asked the first time only.
-  await Promise.race([allow.waitFor(), page.waitForURL(profile)]);
-  if (page.url() !== profile) await allow.click();
+  // Consent is asked the first time only: wait for whichever comes, the form or the app.
+  const consent = allow.waitFor().then(
+    () => true,
+    () => false,
+  );
+  const arrived = page.waitForURL(profile).then(
+    () => false,
+    () => false,
+  );
+  if (await Promise.race([consent, arrived])) await allow.click();
   await page.waitForURL(profile);
 }
 

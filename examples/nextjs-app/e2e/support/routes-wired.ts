@@ -2,9 +2,10 @@ import { createAuth } from "@sessionkit/auth";
 import { NextRequest } from "next/server.js";
 
 /**
- * Whether @sessionkit/auth's middleware serves the OIDC routes yet (issue 3): its
- * profile route answers 401 without a session, where an unwired middleware lets
- * the request through. Checked in-process, without any server.
+ * Whether @sessionkit/auth's middleware serves the OIDC routes yet (issue 3): an
+ * unwired middleware lets `/auth/profile` through to the app (`NextResponse.next()`,
+ * marked `x-middleware-next`), a wired one answers it itself. Checked in-process,
+ * without any server.
  */
 export async function oidcRoutesWired(): Promise<boolean> {
   const auth = createAuth({
@@ -16,5 +17,5 @@ export async function oidcRoutesWired(): Promise<boolean> {
     env: {},
   });
   const response = await auth.middleware(new NextRequest("http://localhost:3000/auth/profile"));
-  return response.status === 401;
+  return response.headers.get("x-middleware-next") === null;
 }
