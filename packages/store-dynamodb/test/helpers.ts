@@ -5,9 +5,10 @@ import type { DynamoDbBackend } from "@sessionkit/store-conformance/backends";
 import { createSessionTable, type DynamoDbStoreOptions, dynamoDbStore } from "../src/index.js";
 
 /**
- * A client that fails fast when DynamoDB is down: one retry, short timeouts.
- * A refused connection fails at once; the connect timeout leaves room for a
- * burst of hundreds of parallel requests to a JVM on a busy machine.
+ * A client that fails fast when DynamoDB is down: one retry. A stopped server
+ * refuses connections at once; the timeouts only catch a hung one, and leave
+ * room for a burst of hundreds of parallel requests to a JVM on a busy machine
+ * (2 cores, many test runs: connecting alone has taken over 3 s).
  * (Production settings are in the README.)
  */
 export function testClient(backend: Pick<DynamoDbBackend, "endpoint" | "region" | "credentials">) {
@@ -17,8 +18,8 @@ export function testClient(backend: Pick<DynamoDbBackend, "endpoint" | "region" 
     credentials: backend.credentials,
     maxAttempts: 2,
     requestHandler: {
-      connectionTimeout: 3_000,
-      requestTimeout: 5_000,
+      connectionTimeout: 10_000,
+      requestTimeout: 10_000,
       throwOnRequestTimeout: true,
     },
   });
