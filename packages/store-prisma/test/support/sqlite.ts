@@ -13,16 +13,17 @@ import {
 } from "./test-database.js";
 
 /** Each store gets its own database file in a temp directory, removed on close. */
-export async function sqliteDatabase(): Promise<TestDatabase> {
+export async function sqliteDatabase() {
   const migration = statements(await readMigration("sqlite"));
   const dir = await mkdtemp(join(tmpdir(), "sessionkit-prisma-"));
   let files = 0;
 
   return {
     dialect: "sqlite",
-    async createContext(): Promise<StoreContext<PrismaClient>> {
+    async createContext(): Promise<StoreContext<PrismaClient> & { url: string }> {
       const file = join(dir, `sessions-${++files}.db`);
-      const prisma = new PrismaClient({ adapter: new PrismaLibSql({ url: `file:${file}` }) });
+      const url = `file:${file}`;
+      const prisma = new PrismaClient({ adapter: new PrismaLibSql({ url }) });
       // Throwaway files: no fsync per commit (like the PostgreSQL test server's fsync=off).
       await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
       await prisma.$executeRawUnsafe("PRAGMA synchronous = OFF");
@@ -31,6 +32,8 @@ export async function sqliteDatabase(): Promise<TestDatabase> {
       return {
         store: prismaStore(prisma),
         prisma,
+        /** The file's libSQL URL, for a second connection. */
+        url,
         table,
         async plant(id, text, expiresAt = inAnHour()) {
           await prisma.$executeRawUnsafe(
@@ -58,5 +61,5 @@ export async function sqliteDatabase(): Promise<TestDatabase> {
     async close() {
       await rm(dir, { recursive: true, force: true });
     },
-  };
+  } satisfies TestDatabase;
 }
