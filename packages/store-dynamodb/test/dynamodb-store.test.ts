@@ -13,6 +13,7 @@ import { type DynamoDbBackend, startDynamoDb } from "@sessionkit/store-conforman
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSessionTable, dynamoDbStore } from "../src/index.js";
 import { MAX_ITEM_BYTES } from "../src/session-item.js";
+import { toStoreError } from "../src/to-store-error.js";
 import {
   countRequests,
   dropTable,
@@ -307,6 +308,40 @@ describe("dynamoDbStore: limits and errors", () => {
       client.middlewareStack.remove("sessionkitCountRequests");
     }
     expect((await store.get("big"))?.user.sub).toBe("alice");
+  });
+
+  it("maps DynamoDB's own item-size refusal to STORE_PAYLOAD_TOO_LARGE", async () => {
+    const { table } = await newStore();
+    // Past the pre-check, e.g. an item grown by another writer: DynamoDB's real refusal.
+    const refusal = await client
+      .send(
+        new PutItemCommand({
+          TableName: table.tableName,
+          Item: { id: { S: "x" }, session: { S: "z".repeat(MAX_ITEM_BYTES) } },
+        }),
+      )
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(refusal).toMatchObject({ name: "ValidationException" });
+    const error = toStoreError(refusal, "PutItem");
+    expect(error.code).toBe("STORE_PAYLOAD_TOO_LARGE");
+    expect(error.cause).toBe(refusal);
+  });
+
+  it("refuses an issuer plus sub too long for an index key, and finds no session by it", async () => {
+    const { store } = await newStore();
+    const sub = "s".repeat(2_100);
+    const requests = countRequests(client);
+    try {
+      const error = await storeError(store.set("long", session(sub), inAMinute()));
+      expect(error.code).toBe("STORE_INVALID_ARGUMENT");
+      expect(await store.deleteByLogoutToken({ iss: ISS, sub })).toBe(0);
+      expect(requests.total()).toBe(0);
+    } finally {
+      client.middlewareStack.remove("sessionkitCountRequests");
+    }
   });
 
   it("accepts a session just under the limit, so the estimate is not too strict", async () => {
