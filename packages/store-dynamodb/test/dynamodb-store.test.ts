@@ -1,6 +1,7 @@
 import { type AddressInfo, createServer, type Socket } from "node:net";
 import {
   type AttributeValue,
+  CreateTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
@@ -452,6 +453,22 @@ describe("dynamoDbStore: limits and errors", () => {
 });
 
 describe("createSessionTable", () => {
+  it("refuses an existing table that lacks the indexes", async () => {
+    const tableName = randomTableName();
+    tables.push(tableName);
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+      }),
+    );
+    const error = await storeError(createSessionTable(client, { tableName }));
+    expect(error.code).toBe("STORE_OPERATION_FAILED");
+    expect(error.message).toMatch(/sid-index/);
+  });
+
   it("creates the table, both indexes and TTL, and can run again", async () => {
     const table = {
       tableName: randomTableName(),
