@@ -32,10 +32,17 @@ export function createGuard(client: { readonly status: string }, timeout: number
       if (wait > 0 || probing) return Promise.reject(timeoutError(timeout, Math.max(wait, 0)));
       probe = probing = true;
     }
-    const pending = work().catch((error: unknown) => {
-      throw toStoreError(error);
-    });
-    if (!watchdog) return pending;
+    let pending: Promise<T>;
+    try {
+      pending = work();
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    if (!watchdog) {
+      return pending.catch((error: unknown) => {
+        throw toStoreError(error);
+      });
+    }
     return new Promise<T>((resolve, reject) => {
       const entry = watchdog.watch(() => {
         pausedUntil = Date.now() + timeout;
@@ -46,13 +53,14 @@ export function createGuard(client: { readonly status: string }, timeout: number
         (value) => {
           watchdog.done(entry);
           if (probe) probing = false;
+          // Redis answered: whatever timed out before, it is back.
           pausedUntil = 0;
           resolve(value);
         },
         (error: unknown) => {
           watchdog.done(entry);
           if (probe) probing = false;
-          reject(error);
+          reject(toStoreError(error));
         },
       );
     });

@@ -1,6 +1,6 @@
 import { isSessionStoreError, type SessionStore } from "@sessionkit/auth/store";
 import type { BackendHandle } from "@sessionkit/store-conformance/backends";
-import { Redis } from "ioredis";
+import { Cluster, Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisStoreClient, redisStore } from "../src/index.js";
 import { aSession, inOneMinute, randomPrefix, sleep, type Target } from "./support.js";
@@ -44,6 +44,24 @@ export function describeFaults(target: () => Target, backend: () => BackendHandl
         for (const node of nodes) node.disconnect();
       }
       expect((await store.get("paused"))?.user.sub).toBe("nina");
+    });
+
+    it("maps ioredis's own commandTimeout to STORE_UNAVAILABLE", async () => {
+      const timed = target().cluster
+        ? new Cluster(target().nodes, { redisOptions: { commandTimeout: 200 } })
+        : new Redis({ ...target().nodes[0]!, commandTimeout: 200 });
+      const store = redisStore(timed, { prefix: randomPrefix(), operationTimeout: 0 });
+      const nodes = target().nodes.map((node) => new Redis(node));
+      try {
+        await store.set("slow", aSession("pia"), inOneMinute());
+        await Promise.all(nodes.map((node) => node.call("CLIENT", "PAUSE", "1000", "ALL")));
+        const error = await store.get("slow").catch((e: unknown) => e);
+        expect(isSessionStoreError(error, "STORE_UNAVAILABLE")).toBe(true);
+      } finally {
+        await Promise.all(nodes.map((node) => node.call("CLIENT", "UNPAUSE").catch(() => {})));
+        for (const node of nodes) node.disconnect();
+        timed.disconnect();
+      }
     });
 
     it("fails fast with STORE_UNAVAILABLE while Redis is down, and works once it is back", async () => {
