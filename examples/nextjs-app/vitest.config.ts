@@ -4,7 +4,7 @@ export default defineSessionkitProject("@sessionkit/example-nextjs-app", {
   test: {
     include: ["e2e/**/*.test.ts"],
     globalSetup: ["e2e/support/global-setup.ts"],
-    // One browser and a few `next start` servers at a time on a small machine.
+    // The suites share one file (e2e/browser.test.ts) and run in sequence: one Chromium, a few `next start`s.
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 240_000,
