@@ -46,6 +46,8 @@ try {
     const op = await startDevProvider({
       port: Number(env.PROVIDER_PORT || 4400),
       appUrls: [appUrl],
+      // Stateless cookies leave nothing on the server for a logout token to end.
+      backchannelLogoutUrl: kind === "cookie" ? null : `${appUrl}/auth/backchannel-logout`,
       log: (message) => console.log(`[dev-provider] ${message}`),
     });
     cleanups.push(() => op.close());
