@@ -67,7 +67,14 @@ export function startDynamoDb(options?: StartDynamoDbOptions): Promise<DynamoDbB
         const container = await startContainer(testcontainers, {
           image: backendImages.dynamodb,
           ports: [8000],
-          command: ["-jar", "DynamoDBLocal.jar", "-sharedDb", "-dbPath", "/tmp"],
+          command: [
+            "-jar",
+            "DynamoDBLocal.jar",
+            "-sharedDb",
+            "-disableTelemetry",
+            "-dbPath",
+            "/tmp",
+          ],
           ready: (host, [port]) => dynamoDbReady(`http://${host}:${port}`),
           timeout,
         });
@@ -108,6 +115,7 @@ export function startDynamoDb(options?: StartDynamoDbOptions): Promise<DynamoDbB
                   "-jar",
                   jar,
                   "-sharedDb",
+                  "-disableTelemetry",
                   "-dbPath",
                   workspace.dir,
                   "-port",
