@@ -1,4 +1,4 @@
-/** Whether the production build is missing or older than its inputs. */
+/** Whether the production build is missing or was made from other inputs. */
 export function isBuildStale(): Promise<boolean>;
 
 /** Builds the app if stale; answers whether it built. */
@@ -8,3 +8,6 @@ export function buildIfStale(options?: {
   /** Progress messages. @default console.log */
   log?: (message: string) => void;
 }): Promise<boolean>;
+
+/** Records the digest of the build's inputs next to the build. */
+export function writeBuildStamp(): Promise<void>;

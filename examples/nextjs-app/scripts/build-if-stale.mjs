@@ -1,8 +1,10 @@
-// Runs the app's production build (`pnpm build`: Prisma client + `next build`) when
-// `.next/BUILD_ID` is missing or older than any source file of the app or any
-// built workspace package it uses. Usable as a script or imported.
+// Runs the app's production build (`pnpm build`: Prisma client, `next build`, stamp) when
+// there is none, or when the app's sources or the built workspace packages it uses
+// changed since (by content: `pnpm build` rewrites every dist file, same bytes or
+// not). Usable as a script or imported.
 import { spawn } from "node:child_process";
-import { readdir, stat } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -19,26 +21,35 @@ const SOURCES = [
 ];
 const PACKAGES = ["auth", "store-redis", "store-prisma", "store-dynamodb"];
 
-async function newest(path) {
+const STAMP = join(app, ".next/sessionkit-inputs.sha256");
+
+async function hashInto(hash, path) {
   const info = await stat(path).catch(() => undefined);
-  if (!info) return 0;
-  if (!info.isDirectory()) return info.mtimeMs;
-  let latest = 0;
-  for (const entry of await readdir(path))
-    latest = Math.max(latest, await newest(join(path, entry)));
-  return latest;
+  if (!info) return;
+  if (info.isDirectory()) {
+    for (const entry of (await readdir(path)).sort()) await hashInto(hash, join(path, entry));
+    return;
+  }
+  hash
+    .update(path)
+    .update("\0")
+    .update(await readFile(path))
+    .update("\0");
 }
 
-/** Whether the production build is missing or older than its inputs. */
+/** A digest of everything the build reads that can change between runs. */
+async function inputsDigest() {
+  const hash = createHash("sha256");
+  for (const name of SOURCES) await hashInto(hash, join(app, name));
+  for (const name of PACKAGES) await hashInto(hash, join(root, "packages", name, "dist"));
+  return hash.digest("hex");
+}
+
+/** Whether the production build is missing or was made from other inputs. */
 export async function isBuildStale() {
-  const built = await newest(join(app, ".next/BUILD_ID"));
-  if (built === 0) return true;
-  const inputs = [
-    ...SOURCES.map((name) => join(app, name)),
-    ...PACKAGES.map((name) => join(root, "packages", name, "dist")),
-  ];
-  for (const input of inputs) if ((await newest(input)) > built) return true;
-  return false;
+  if (!(await stat(join(app, ".next/BUILD_ID")).catch(() => undefined))) return true;
+  const built = await readFile(STAMP, "utf8").catch(() => "");
+  return built !== (await inputsDigest());
 }
 
 /** Builds the app if stale; rejects when the build fails or outlasts `timeoutMs`. */
@@ -65,6 +76,12 @@ export async function buildIfStale({ timeoutMs = 600_000, log = console.log } = 
   return true;
 }
 
+/** Records what the build just made was made from (the last step of `pnpm build`). */
+export async function writeBuildStamp() {
+  await writeFile(STAMP, await inputsDigest());
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await buildIfStale();
+  if (process.argv.includes("--stamp")) await writeBuildStamp();
+  else await buildIfStale();
 }
