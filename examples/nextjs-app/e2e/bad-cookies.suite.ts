@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { generateSessionCookie, type TestSession } from "@sessionkit/auth/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newPage, sessionCookies } from "./support/browser.js";
+import { newPage, saveScreenshot, sessionCookies } from "./support/browser.js";
 import { type Stack, startStack } from "./support/stack.js";
 
 const session = (iss: string): TestSession => ({
@@ -52,6 +52,11 @@ export function badCookieSuite(browser: () => Browser) {
       expect(status).toBe(200);
       await expect(page.getByTestId("user-name").textContent()).resolves.toBe("Alice Liddell");
       expect(await sessionCookies(page, app)).toHaveLength(1);
+      // The protected page renders it too (server component and useUser()).
+      const profile = await page.goto(`${app}/profile`);
+      expect(profile?.status()).toBe(200);
+      await expect(page.getByTestId("user-name").textContent()).resolves.toBe("Alice Liddell");
+      await saveScreenshot(page, "profile-planted-cookie.png");
       await page.context().close();
     });
 
