@@ -29,6 +29,16 @@ export async function startNextServer({ port, env = {}, log, readyTimeoutMs = 60
   const exited = new Promise((resolve) =>
     child.once("exit", (code, signal) => resolve(code ?? signal)),
   );
+  // If our process ends without stop() (a crashed test worker), take the server with it.
+  const killOnExit = () => {
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  };
+  process.once("exit", killOnExit);
+  exited.then(() => process.removeListener("exit", killOnExit));
 
   let stopped;
   const stop = () => {
