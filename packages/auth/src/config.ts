@@ -1,4 +1,5 @@
 import { AuthError } from "./errors.js";
+import { type OidcConfig, resolveOidcConfig } from "./oidc/config.js";
 import type { AuthLogger, AuthOptions } from "./options.js";
 import type { SessionStore } from "./store/types.js";
 
@@ -25,6 +26,10 @@ export interface AuthConfig {
     transient: boolean;
   };
   logger: AuthLogger;
+  /** The OIDC configuration, when `issuer` is set; without it only sessions work (no routes). */
+  oidc: OidcConfig | undefined;
+  /** Whether `middleware` serves the access-token route. */
+  enableAccessTokenEndpoint: boolean;
 }
 
 const MIN_SECRET_LENGTH = 32;
@@ -103,6 +108,14 @@ function optionalBoolean(value: unknown, name: string): boolean | undefined {
   throw invalid(`\`${name}\` must be a boolean`);
 }
 
+function envBoolean(value: string | undefined, name: string): boolean | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  const text = value.trim().toLowerCase();
+  if (text === "true" || text === "1") return true;
+  if (text === "false" || text === "0") return false;
+  throw invalid(`${name} must be "true" or "false"`);
+}
+
 /** Validates options once, at `createAuth`, so a misconfiguration fails at startup, not per request. */
 export function resolveConfig(options: AuthOptions = {}): AuthConfig {
   if (typeof options !== "object" || options === null) {
@@ -131,10 +144,25 @@ export function resolveConfig(options: AuthOptions = {}): AuthConfig {
     throw invalid("`logger` must have `warn` and `error` methods");
   }
 
+  const issuer = optionalUrl(options.issuer ?? env.AUTH_ISSUER, "`issuer` (AUTH_ISSUER)");
+  // Setting an issuer asks for the OIDC routes: then every OIDC option must be valid now.
+  const oidc = issuer === undefined ? undefined : resolveOidcConfig({ ...options, issuer }, env);
+  const replayCache = options.logoutTokenReplayCache;
+  if (replayCache !== undefined && typeof replayCache?.claim !== "function") {
+    throw invalid("`logoutTokenReplayCache` must have a `claim(jti, expiresAt)` method");
+  }
+  for (const hook of ["beforeSessionSaved", "onCallback"] as const) {
+    if (options[hook] !== undefined && typeof options[hook] !== "function") {
+      throw invalid(`\`${hook}\` must be a function`);
+    }
+  }
+
   const config: AuthConfig = {
     secrets: resolveSecrets(options.secret, env.AUTH_SECRET),
-    appBaseUrl: optionalUrl(options.appBaseUrl ?? env.APP_BASE_URL, "`appBaseUrl` (APP_BASE_URL)"),
-    issuer: optionalUrl(options.issuer ?? env.AUTH_ISSUER, "`issuer` (AUTH_ISSUER)"),
+    appBaseUrl:
+      oidc?.appBaseUrl ??
+      optionalUrl(options.appBaseUrl ?? env.APP_BASE_URL, "`appBaseUrl` (APP_BASE_URL)"),
+    issuer,
     clientId: options.clientId ?? (env.AUTH_CLIENT_ID || undefined),
     clientSecret: options.clientSecret ?? (env.AUTH_CLIENT_SECRET || undefined),
     sessionStore: resolveStore(options.sessionStore),
@@ -151,9 +179,14 @@ export function resolveConfig(options: AuthOptions = {}): AuthConfig {
       transient: optionalBoolean(cookie.transient, "cookie.transient") ?? false,
     },
     logger,
+    oidc,
+    enableAccessTokenEndpoint:
+      optionalBoolean(options.enableAccessTokenEndpoint, "enableAccessTokenEndpoint") ??
+      envBoolean(env.AUTH_ENABLE_ACCESS_TOKEN_ENDPOINT, "AUTH_ENABLE_ACCESS_TOKEN_ENDPOINT") ??
+      true,
   };
-  // Logging the config (or the auth object) must not print a secret.
-  for (const key of ["secrets", "clientSecret"] as const) {
+  // Logging the config (or the auth object) must not print a secret (the OIDC config holds one).
+  for (const key of ["secrets", "clientSecret", "oidc"] as const) {
     Object.defineProperty(config, key, { enumerable: false });
   }
   return config;

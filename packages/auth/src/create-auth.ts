@@ -1,9 +1,17 @@
 import { type NextRequest, NextResponse } from "next/server.js";
+import {
+  type AccessToken,
+  type AccessTokens,
+  createAccessTokens,
+  type GetAccessTokenOptions,
+} from "./access-token.js";
 import { type AuthConfig, resolveConfig } from "./config.js";
 import { AuthError } from "./errors.js";
 import { jarOf, nextCookieStore, nextRequestHost, requestCookies } from "./http/request-cookies.js";
 import { applyCookieWrites, cookieInits, secureFor } from "./http/set-cookies.js";
+import { type LogoutTokenReplayCache, memoryReplayCache } from "./oidc/replay-cache.js";
 import type { AuthOptions } from "./options.js";
+import { jsonError } from "./routes/responses.js";
 import { type AuthRouteTable, createRouteTable } from "./routes.js";
 import { type CryptoEngineName, createSealer } from "./session/sealer.js";
 import type { CookieJar, CookieWrite } from "./session/session-cookies.js";
@@ -13,7 +21,7 @@ import {
   type SessionCore,
   type SessionUpdate,
 } from "./session/session-core.js";
-import type { SessionData } from "./store/types.js";
+import type { LogoutTokenReplayStore, SessionData, SessionStore } from "./store/types.js";
 
 /** What {@link createAuth} returns. */
 export interface Auth {
@@ -29,8 +37,29 @@ export interface Auth {
   saveSession(request: Request, response: Response, session: NewSession): Promise<void>;
   /** Ends the request's session: the store record and every session cookie on `response`. */
   deleteSession(request: Request, response: Response): Promise<void>;
+  /**
+   * A valid access token of the session (`null` without one), refreshed when expired or within
+   * `refreshBuffer` (or always, with `refresh: true`). Without a request it works through
+   * `next/headers` and writes the refreshed session where Next allows cookie writes (route
+   * handlers, server actions); stateful sessions are saved in the store either way. Throws an
+   * `OidcError` when the refresh fails (e.g. `OIDC_REFRESH_REJECTED`).
+   */
+  getAccessToken(options?: GetAccessTokenOptions): Promise<AccessToken | null>;
+  /** The same for a request; a refreshed session's cookies are written onto `response` when given. */
+  getAccessToken(
+    request: Request,
+    response?: Response,
+    options?: GetAccessTokenOptions,
+  ): Promise<AccessToken | null>;
   /** The validated configuration; its secrets are non-enumerable, so logging it shows none. */
   readonly config: AuthConfig;
+}
+
+/** The store's own replay memory, when it implements the optional {@link LogoutTokenReplayStore}. */
+function storeReplayCache(store: SessionStore | undefined): LogoutTokenReplayCache | undefined {
+  const extended = store as (SessionStore & Partial<LogoutTokenReplayStore>) | undefined;
+  if (typeof extended?.claimLogoutToken !== "function") return undefined;
+  return { claim: (jti, expiresAt) => extended.claimLogoutToken!(jti, expiresAt) };
 }
 
 /** Test-only knobs, kept off the public options. */
@@ -53,7 +82,25 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
   const config = resolveConfig(options);
   const core: SessionCore = createSessionCore(config, { engine: internal.engine });
   const transactions = createSealer(config.secrets, internal.engine, "login-transaction");
-  const routes: AuthRouteTable = createRouteTable({ config, core, transactions });
+  const accessTokens: AccessTokens | undefined = config.oidc
+    ? createAccessTokens(config.oidc, core)
+    : undefined;
+  const replayCache = config.oidc
+    ? (options.logoutTokenReplayCache ??
+      storeReplayCache(config.sessionStore) ??
+      memoryReplayCache())
+    : undefined;
+  const routes: AuthRouteTable = createRouteTable({
+    config,
+    core,
+    transactions,
+    ...(accessTokens === undefined ? {} : { accessTokens }),
+    ...(replayCache === undefined ? {} : { replayCache }),
+    ...(options.beforeSessionSaved === undefined
+      ? {}
+      : { beforeSessionSaved: options.beforeSessionSaved }),
+    ...(options.onCallback === undefined ? {} : { onCallback: options.onCallback }),
+  });
 
   const apply = (request: Request, response: Response, writes: readonly CookieWrite[]) => {
     if (writes.length === 0) return;
@@ -68,6 +115,36 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
     const url = host && LOCAL_HOST.test(host) ? `http://${host}/` : undefined;
     for (const cookie of cookieInits(config, writes, secureFor(config, url))) store.set(cookie);
   };
+
+  async function getAccessToken(
+    ...args: [GetAccessTokenOptions?] | [Request, Response?, GetAccessTokenOptions?]
+  ): Promise<AccessToken | null> {
+    if (!accessTokens) {
+      throw new AuthError(
+        "AUTH_OIDC_NOT_CONFIGURED",
+        "getAccessToken needs an OpenID Provider: set `issuer` (AUTH_ISSUER) in createAuth()",
+      );
+    }
+    const [first] = args;
+    if (first instanceof Request) {
+      const [request, response, options] = args as [Request, Response?, GetAccessTokenOptions?];
+      const result = await accessTokens.get(requestCookies(request), options);
+      if (response) apply(request, response, result.writes);
+      return result.accessToken;
+    }
+    let token: AccessToken | null = null;
+    try {
+      await withNextCookies(async (jar) => {
+        const result = await accessTokens.get(jar, first as GetAccessTokenOptions | undefined);
+        token = result.accessToken;
+        return result.writes;
+      });
+    } catch (error) {
+      // A Server Component may not set cookies: the token is still good (and stored, if stateful).
+      if (token === null) throw error;
+    }
+    return token;
+  }
 
   async function getSession(request?: Request): Promise<SessionData | null> {
     const jar = request ? requestCookies(request) : jarOf(await nextCookieStore());
@@ -93,9 +170,15 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
   }
 
   async function sessionkitMiddleware(request: NextRequest): Promise<NextResponse> {
-    if (routes.size > 0) {
-      const route = routes.get(request.nextUrl.pathname);
-      if (route) return route(request) as Promise<NextResponse>;
+    const route = routes.get(request.nextUrl.pathname);
+    if (route) {
+      try {
+        return (await route(request)) as NextResponse;
+      } catch (error) {
+        // Routes answer their own failures; this is a bug's last stop, still not a 500.
+        config.logger.error("sessionkit: an auth route failed", error);
+        return jsonError(502, "unexpected_error", "the auth route failed; see the server log");
+      }
     }
     let writes: CookieWrite[] = [];
     try {
@@ -127,6 +210,7 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
   return {
     getSession,
     updateSession: updateSession as Auth["updateSession"],
+    getAccessToken: getAccessToken as Auth["getAccessToken"],
     middleware: sessionkitMiddleware,
     saveSession,
     deleteSession,

@@ -1,4 +1,8 @@
-import type { SessionStore } from "./store/types.js";
+import type { NextRequest } from "next/server.js";
+import type { AuthError } from "./errors.js";
+import type { OidcOptions } from "./oidc/config.js";
+import type { LogoutTokenReplayCache } from "./oidc/replay-cache.js";
+import type { SessionData, SessionStore } from "./store/types.js";
 
 /** Where sessionkit writes what it must tell an operator (store outages, size warnings). */
 export interface AuthLogger {
@@ -24,17 +28,48 @@ export interface SessionCookieOptions {
   transient?: boolean;
 }
 
-/** Options of {@link createAuth}. Each one named with an env var falls back to it. */
-export interface AuthOptions {
+/** What `onCallback` is told about the login that just ended. */
+export interface CallbackContext {
+  /** The callback request. */
+  request: NextRequest;
+  /** Where the login asked to go afterwards (same-origin, absolute), when the transaction was read. */
+  returnTo: string | undefined;
+}
+
+/**
+ * Runs after a successful code exchange, before the session is stored: return the session to keep
+ * (trim claims, add app fields). Throwing refuses the login with 403 (`AUTH_SESSION_REJECTED`).
+ */
+export type BeforeSessionSaved = (
+  session: SessionData,
+  idToken: string | undefined,
+) => SessionData | Promise<SessionData>;
+
+/**
+ * Decides the callback's response. `error` is `null` on success (then `session` is the new session,
+ * whose cookies sessionkit adds to the response you return); on failure `session` is `null`.
+ */
+export type OnCallback = (
+  error: AuthError | null,
+  context: CallbackContext,
+  session: SessionData | null,
+) => Response | Promise<Response>;
+
+/**
+ * Options of {@link createAuth}. Each one named with an env var falls back to it. The OIDC options
+ * (from `clientAuthMethod` on) take effect once `issuer` is set.
+ */
+export interface AuthOptions
+  extends Omit<OidcOptions, "issuer" | "clientId" | "clientSecret" | "appBaseUrl"> {
   /** Secret(s) that seal session cookies, at least 32 characters; with a list the first seals and all open. Env: `AUTH_SECRET`. */
   secret?: string | readonly string[];
-  /** The app's public origin, e.g. `https://app.example.com`; decides the cookie's `Secure` default. Env: `APP_BASE_URL`. @default the request's own URL */
+  /** The app's public origin, e.g. `https://app.example.com`; decides the cookie's `Secure` default and the redirect URI. Env: `APP_BASE_URL`. @default required with `issuer`, else the request's own URL */
   appBaseUrl?: string;
-  /** The OpenID Provider's issuer URL (required once the OIDC routes are mounted). Env: `AUTH_ISSUER`. @default undefined */
+  /** The OpenID Provider's issuer URL; setting it mounts the OIDC routes and makes `clientId` and `appBaseUrl` required. `http:` only on localhost. Env: `AUTH_ISSUER`. @default undefined (sessions only, no routes) */
   issuer?: string;
-  /** The OAuth client id (used by the OIDC routes). Env: `AUTH_CLIENT_ID`. @default undefined */
+  /** The OAuth client id registered with the provider. Env: `AUTH_CLIENT_ID`. @default required with `issuer` */
   clientId?: string;
-  /** The OAuth client secret (used by the OIDC routes). Env: `AUTH_CLIENT_SECRET`. @default undefined */
+  /** The OAuth client secret. Env: `AUTH_CLIENT_SECRET`. @default required with `issuer`, unless `clientAuthMethod` is `none` or `private_key_jwt` */
   clientSecret?: string;
   /** Where sessions live; leave out for stateless encrypted cookies. @default undefined */
   sessionStore?: SessionStore;
@@ -52,4 +87,12 @@ export interface AuthOptions {
   logger?: AuthLogger;
   /** Environment variables to read defaults from. @default process.env */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Edits (or refuses, by throwing) a new session before it is stored. @default none */
+  beforeSessionSaved?: BeforeSessionSaved;
+  /** Builds the callback's response (success and failure). @default a redirect to `returnTo`, or an error page */
+  onCallback?: OnCallback;
+  /** Whether `middleware` serves `routes.accessToken`; `getAccessToken()` works either way. Env: `AUTH_ENABLE_ACCESS_TOKEN_ENDPOINT`. @default true */
+  enableAccessTokenEndpoint?: boolean;
+  /** Where seen logout token `jti`s are remembered. @default the `sessionStore`'s `claimLogoutToken` when it has one, else an in-process `memoryReplayCache()` */
+  logoutTokenReplayCache?: LogoutTokenReplayCache;
 }

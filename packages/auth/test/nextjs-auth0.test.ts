@@ -20,6 +20,14 @@ const theirSession = () => ({
   appField: { plan: "pro" },
 });
 const ISSUER = "https://tenant.example.auth0.com/";
+// A full OIDC configuration: with an issuer set, createAuth requires the client too.
+const OIDC = {
+  issuer: ISSUER,
+  clientId: "client",
+  clientSecret: "client-secret",
+  appBaseUrl: "https://app.example.com",
+  env: {},
+};
 
 afterEach(() => {
   vi.useRealTimers();
@@ -28,7 +36,7 @@ afterEach(() => {
 describe("cookies written by @auth0/nextjs-auth0 v4", () => {
   it("open as sessions with the same secret, shapes normalised", async () => {
     const cookie = await auth0SessionCookie(theirSession(), { secret: SECRET });
-    const auth = createAuth({ secret: SECRET, issuer: ISSUER });
+    const auth = createAuth({ secret: SECRET, ...OIDC });
     const session = await auth.getSession(requestWith({ __session: cookie }));
     expect(session).not.toBeNull();
     expect(session!.user).toEqual(theirSession().user);
@@ -53,7 +61,7 @@ describe("cookies written by @auth0/nextjs-auth0 v4", () => {
 
   it("are re-sealed in our format by the middleware, keeping the user signed in", async () => {
     const cookie = await auth0SessionCookie(theirSession(), { secret: SECRET });
-    const auth = createAuth({ secret: SECRET, issuer: ISSUER });
+    const auth = createAuth({ secret: SECRET, ...OIDC });
     const response = await auth.middleware(requestWith({ __session: cookie }));
     const value = setCookies(response).get("__session")!.value;
     const header = JSON.parse(Buffer.from(value.split(".")[0]!, "base64url").toString());
@@ -66,7 +74,7 @@ describe("cookies written by @auth0/nextjs-auth0 v4", () => {
   it("move into the store when the app is stateful", async () => {
     const cookie = await auth0SessionCookie(theirSession(), { secret: SECRET });
     const store = memoryStore();
-    const auth = createAuth({ secret: SECRET, issuer: ISSUER, sessionStore: store });
+    const auth = createAuth({ secret: SECRET, ...OIDC, sessionStore: store });
     const response = await auth.middleware(requestWith({ __session: cookie }));
     const value = setCookies(response).get("__session")!.value;
     expect(value.length).toBeLessThan(cookie.length);

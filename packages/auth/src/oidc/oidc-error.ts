@@ -37,21 +37,13 @@ export interface OidcErrorOptions extends AuthErrorOptions {
   status?: number;
 }
 
-// AuthErrorCode is a closed union owned by the session core. Until it lists the OIDC codes, the
-// base constructor is typed loosely here so that an OidcError is still an AuthError at runtime.
-const AuthErrorBase = AuthError as unknown as abstract new (
-  code: string,
-  message: string,
-  options?: AuthErrorOptions,
-) => Omit<AuthError, "code">;
-
 /**
  * A failure of the OIDC protocol layer. Every code maps to a 4xx or 502 status, never 500. The
  * message never holds a token, code, cookie value or secret.
  */
-export class OidcError extends AuthErrorBase {
+export class OidcError extends AuthError {
   override readonly name: string = "OidcError";
-  readonly code: OidcErrorCode;
+  override readonly code: OidcErrorCode;
   /** The HTTP status a route should answer with. */
   readonly status: number;
   /** A short, stable, snake_case reason, safe to show to the caller. */

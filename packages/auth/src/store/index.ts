@@ -16,6 +16,7 @@ export {
 } from "./stored-session.js";
 export type {
   LogoutTokenClaims,
+  LogoutTokenReplayStore,
   SessionData,
   SessionInternal,
   SessionStore,

@@ -64,3 +64,16 @@ export interface SessionStore {
   /** Ends the sessions a back-channel logout token names; answers how many it ended. */
   deleteByLogoutToken(claims: LogoutTokenClaims): Promise<number>;
 }
+
+/**
+ * An optional extension a stateful store may implement next to {@link SessionStore}: remembering
+ * back-channel logout token `jti`s in its own backend, so every app instance rejects a replay.
+ * `createAuth` uses it when `typeof store.claimLogoutToken === "function"`.
+ */
+export interface LogoutTokenReplayStore {
+  /**
+   * Records `jti` until `expiresAt` (epoch milliseconds), atomically: answers `true` the first
+   * time a `jti` is claimed, `false` while an earlier claim of it is still live (a replay).
+   */
+  claimLogoutToken(jti: string, expiresAt: number): Promise<boolean>;
+}

@@ -1,0 +1,42 @@
+import { verifyLogoutToken } from "../oidc/logout-token.js";
+import type { AuthRoute, OidcRouteContext } from "../routes.js";
+import { describeFailure, jsonError, jsonResponse } from "./responses.js";
+
+/**
+ * `POST routes.backchannelLogout` (OIDC Back-Channel Logout 1.0): verifies the logout token (see
+ * `verifyLogoutToken`), claims its `jti`, then `sessionStore.deleteByLogoutToken`. A bad request or
+ * token: 400 (405 for another method) with a short reason and no session touched. With stateless
+ * cookie sessions there is nothing server-side to end: 501.
+ */
+export function backchannelLogoutRoute(context: OidcRouteContext): AuthRoute {
+  const { config, oidc, replayCache } = context;
+  const store = config.sessionStore;
+  return async function sessionkitBackchannelLogout(request) {
+    if (!store) {
+      return jsonError(
+        501,
+        "not_implemented",
+        "back-channel logout needs a sessionStore: stateless cookie sessions cannot be ended from the server",
+      );
+    }
+    try {
+      const { iss, sid, sub } = await verifyLogoutToken(request, oidc, { replayCache });
+      await store.deleteByLogoutToken({
+        iss,
+        ...(sid === undefined ? {} : { sid }),
+        ...(sub === undefined ? {} : { sub }),
+      });
+      return jsonResponse(200, {});
+    } catch (error) {
+      const { status, reason } = describeFailure(error);
+      if (status >= 500) config.logger.error("sessionkit: back-channel logout failed", error);
+      const response = jsonError(
+        status,
+        status < 500 ? "invalid_request" : "temporarily_unavailable",
+        reason,
+      );
+      if (status === 405) response.headers.set("allow", "POST");
+      return response;
+    }
+  };
+}
