@@ -9,7 +9,17 @@ import { do_not_optimize, measure } from "mitata";
 import { NextRequest } from "next/server.js";
 import { appBaseUrl, nextjsAuth0Session, secret, sessionkitSession } from "./session-fixture.ts";
 
-const ours = createAuth({ secret, appBaseUrl, logger: { warn() {}, error() {} } });
+// Configured like an app: with an OpenID Provider, so middleware mounts the /auth routes and
+// looks each request up in its route table first (nothing is fetched until a route is used).
+const ours = createAuth({
+  secret,
+  appBaseUrl,
+  issuer: "https://example.auth0.com/",
+  clientId: "bench-client",
+  clientSecret: "bench-client-secret",
+  env: {},
+  logger: { warn() {}, error() {} },
+});
 const theirs = new Auth0Client({
   domain: "example.auth0.com",
   clientId: "bench-client",
