@@ -67,33 +67,48 @@ export function createGuard(client: { readonly status: string }, timeout: number
   };
 }
 
+/** An operation in flight: a node of the watchdog's list, oldest first. */
 interface Watched {
   deadline: number;
-  expire(): void;
+  expire: () => void;
+  prev: Watched | undefined;
+  next: Watched | undefined;
 }
 
 /**
  * One shared, unref'd interval instead of a timer per operation: arming and
  * clearing a timer on every call costs more latency than the Redis call
  * itself on a fast network. An operation expires between `timeout` and
- * `timeout` plus one tick (a quarter of `timeout`, at most 250 ms) after it started.
+ * `timeout` plus one tick (a quarter of `timeout`, at most 250 ms) after it
+ * started. In-flight operations sit in a doubly linked list (append and unlink
+ * are O(1) with no allocation beyond the node; a `Set` costs several times more
+ * under concurrency), in deadline order since every one gets the same `timeout`.
  */
 function createWatchdog(timeout: number) {
   const tick = Math.max(1, Math.min(250, Math.floor(timeout / 4)));
-  // Insertion order is deadline order: every entry gets the same `timeout`.
-  const watched = new Set<Watched>();
+  let head: Watched | undefined;
+  let tail: Watched | undefined;
   let ticker: ReturnType<typeof setInterval> | undefined;
   let idleTicks = 0;
 
+  const unlink = (entry: Watched) => {
+    if (entry.prev) entry.prev.next = entry.next;
+    else if (head === entry) head = entry.next;
+    else return; // already unlinked
+    if (entry.next) entry.next.prev = entry.prev;
+    else tail = entry.prev;
+    entry.prev = entry.next = undefined;
+  };
+
   const sweep = () => {
     const now = Date.now();
-    for (const entry of watched) {
-      if (entry.deadline > now) break;
-      watched.delete(entry);
+    while (head && head.deadline <= now) {
+      const entry = head;
+      unlink(entry);
       entry.expire();
     }
     // Stop ticking after a quiet while; the next operation starts it again.
-    if (watched.size > 0) idleTicks = 0;
+    if (head) idleTicks = 0;
     else if (++idleTicks > 40 && ticker) {
       clearInterval(ticker);
       ticker = undefined;
@@ -102,16 +117,21 @@ function createWatchdog(timeout: number) {
 
   return {
     watch(expire: () => void): Watched {
-      const entry = { deadline: Date.now() + timeout, expire };
-      watched.add(entry);
+      const entry: Watched = {
+        deadline: Date.now() + timeout,
+        expire,
+        prev: tail,
+        next: undefined,
+      };
+      if (tail) tail.next = entry;
+      else head = entry;
+      tail = entry;
       if (!ticker) {
         ticker = setInterval(sweep, tick);
         ticker.unref?.();
       }
       return entry;
     },
-    done(entry: Watched) {
-      watched.delete(entry);
-    },
+    done: unlink,
   };
 }

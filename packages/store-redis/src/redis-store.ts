@@ -148,24 +148,25 @@ export function redisStore(
   };
 
   return {
-    async get(id) {
+    get(id) {
       checkId(id);
       const shard = shardOf(id, layout.shards);
-      let value: string | null;
-      try {
-        value = await guarded(() => client.get(sessionKey(bases[shard]!, id)));
-      } catch (error) {
-        // Some other type under our key is bad data too: null, and removed.
-        if (!isWrongType(error)) throw error;
-        await discard(shard, id, undefined);
-        return null;
-      }
-      if (value === null) return null;
-      const decoded = decodeStoredValue(value, Date.now());
-      if (decoded.kind === "live") return decoded.session;
-      // Unreadable, or past its `expiresAt` but not yet expired by Redis: remove it.
-      await discard(shard, id, value);
-      return null;
+      const key = sessionKey(bases[shard]!, id);
+      // Plain promise chaining, not async/await: `get` is the hot path of every request.
+      return guarded(() => client.get(key)).then(
+        (value) => {
+          if (value === null) return null;
+          const decoded = decodeStoredValue(value, Date.now());
+          if (decoded.kind === "live") return decoded.session;
+          // Unreadable, or past its `expiresAt` but not yet expired by Redis: remove it.
+          return discard(shard, id, value).then(() => null);
+        },
+        (error: unknown) => {
+          // Some other type under our key is bad data too: null, and removed.
+          if (!isWrongType(error)) throw error;
+          return discard(shard, id, undefined).then(() => null);
+        },
+      );
     },
 
     async set(id, session, writeOptions) {

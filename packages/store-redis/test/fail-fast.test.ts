@@ -1,0 +1,78 @@
+import { isSessionStoreError } from "@sessionkit/auth/store";
+import { describe, expect, it } from "vitest";
+import { createGuard } from "../src/fail-fast.js";
+
+// The guard's state machine on plain promises; the Redis faults themselves are in faults.ts.
+const hang = () => new Promise<string>(() => {});
+const answer = (value: string, ms = 0) =>
+  new Promise<string>((resolve) => setTimeout(() => resolve(value), ms));
+const outcome = (promise: Promise<unknown>) =>
+  promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+
+describe("createGuard", () => {
+  it("fails at once while the client says it is disconnected", async () => {
+    const client = { status: "reconnecting" };
+    const guard = createGuard(client, 1_000);
+    let sent = false;
+    const result = await outcome(
+      guard(() => {
+        sent = true;
+        return answer("x");
+      }),
+    );
+    expect(sent).toBe(false);
+    expect(isSessionStoreError((result as { error: unknown }).error, "STORE_UNAVAILABLE")).toBe(
+      true,
+    );
+    client.status = "ready";
+    expect(await guard(() => answer("y"))).toBe("y");
+  });
+
+  it("times out hung operations, pauses, then lets one probe through", async () => {
+    const guard = createGuard({ status: "ready" }, 60);
+    const started = Date.now();
+    const [a, b, c] = await Promise.all([
+      outcome(guard(hang)),
+      outcome(guard(() => answer("fast", 5))),
+      outcome(guard(hang)),
+    ]);
+    const elapsed = Date.now() - started;
+    expect(b).toEqual({ value: "fast" });
+    for (const hung of [a, c]) {
+      expect(isSessionStoreError((hung as { error: unknown }).error, "STORE_UNAVAILABLE")).toBe(
+        true,
+      );
+    }
+    expect(elapsed).toBeGreaterThanOrEqual(55);
+    expect(elapsed).toBeLessThan(60 + 15 + 400); // generous: a busy CI machine runs timers late
+
+    // Paused: refused at once, saying when to retry.
+    const refused = (await outcome(guard(() => answer("no")))) as { error: unknown };
+    expect(isSessionStoreError(refused.error, "STORE_UNAVAILABLE")).toBe(true);
+    expect((refused.error as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(0);
+
+    await new Promise((resolve) => setTimeout(resolve, 70));
+    // One probe goes through; others fail at once while it is out.
+    const probe = guard(() => answer("probe", 20));
+    const meanwhile = (await outcome(guard(() => answer("no")))) as { error: unknown };
+    expect(isSessionStoreError(meanwhile.error, "STORE_UNAVAILABLE")).toBe(true);
+    expect(await probe).toBe("probe");
+    // The probe answered: back to normal.
+    expect(await Promise.all([guard(() => answer("1")), guard(() => answer("2"))])).toEqual([
+      "1",
+      "2",
+    ]);
+  });
+
+  it("maps errors and lets a timeout of 0 wait", async () => {
+    const guard = createGuard({ status: "ready" }, 0);
+    const failed = (await outcome(
+      guard(() => Promise.reject(new Error("connect ECONNREFUSED"))),
+    )) as { error: unknown };
+    expect(isSessionStoreError(failed.error, "STORE_UNAVAILABLE")).toBe(true);
+    expect(await guard(() => answer("late", 80))).toBe("late");
+  });
+});
