@@ -59,10 +59,13 @@ function optionalUrl(value: string | undefined, what: string): string | undefine
   return value;
 }
 
-function duration(value: unknown, name: string, fallback: number): number {
+const named = (name: string, envName?: string) =>
+  envName === undefined ? `\`${name}\`` : `\`${name}\` (${envName})`;
+
+function duration(value: unknown, name: string, fallback: number, envName?: string): number {
   if (value === undefined) return fallback * 1000;
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw invalid(`\`${name}\` must be a positive number of seconds`);
+    throw invalid(`${named(name, envName)} must be a positive number of seconds`);
   }
   return value * 1000;
 }
@@ -95,10 +98,18 @@ function resolveStore(store: unknown): SessionStore | undefined {
   return store as SessionStore;
 }
 
-function oneOf<T extends string>(value: unknown, name: string, allowed: readonly T[], fallback: T) {
+function oneOf<T extends string>(
+  value: unknown,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+  envName?: string,
+) {
   if (value === undefined) return fallback;
   if (!allowed.includes(value as T)) {
-    throw invalid(`\`${name}\` must be one of ${allowed.map((v) => `"${v}"`).join(", ")}`);
+    throw invalid(
+      `${named(name, envName)} must be one of ${allowed.map((v) => `"${v}"`).join(", ")}`,
+    );
   }
   return value as T;
 }
@@ -106,6 +117,18 @@ function oneOf<T extends string>(value: unknown, name: string, allowed: readonly
 function optionalBoolean(value: unknown, name: string): boolean | undefined {
   if (value === undefined || typeof value === "boolean") return value;
   throw invalid(`\`${name}\` must be a boolean`);
+}
+
+function envText(env: Record<string, string | undefined>, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function envSeconds(env: Record<string, string | undefined>, name: string): number | undefined {
+  const value = envText(env, name);
+  if (value === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(value)) throw invalid(`${name} must be a number of seconds`);
+  return Number(value);
 }
 
 function envBoolean(value: string | undefined, name: string): boolean | undefined {
@@ -122,22 +145,39 @@ export function resolveConfig(options: AuthOptions = {}): AuthConfig {
     throw invalid("createAuth() takes an options object");
   }
   const env = options.env ?? processEnv();
-  const cookie = options.cookie ?? {};
+  const given = options.cookie ?? {};
+  // Each cookie attribute falls back to its AUTH_COOKIE_* variable.
+  const cookie = {
+    name: given.name ?? envText(env, "AUTH_COOKIE_NAME"),
+    domain: given.domain ?? envText(env, "AUTH_COOKIE_DOMAIN"),
+    path: given.path ?? envText(env, "AUTH_COOKIE_PATH"),
+    sameSite: given.sameSite ?? envText(env, "AUTH_COOKIE_SAME_SITE"),
+    secure: given.secure ?? envBoolean(env.AUTH_COOKIE_SECURE, "AUTH_COOKIE_SECURE"),
+    transient: given.transient ?? envBoolean(env.AUTH_COOKIE_TRANSIENT, "AUTH_COOKIE_TRANSIENT"),
+  };
   const name = cookie.name ?? "__session";
   if (typeof name !== "string" || !COOKIE_NAME.test(name)) {
-    throw invalid("`cookie.name` must be a cookie token without dots");
+    throw invalid("`cookie.name` (AUTH_COOKIE_NAME) must be a cookie token without dots");
   }
-  const sameSite = oneOf(cookie.sameSite, "cookie.sameSite", ["lax", "strict", "none"], "lax");
+  const sameSite = oneOf(
+    cookie.sameSite,
+    "cookie.sameSite",
+    ["lax", "strict", "none"],
+    "lax",
+    "AUTH_COOKIE_SAME_SITE",
+  );
   const secure = optionalBoolean(cookie.secure, "cookie.secure");
   if (sameSite === "none" && secure === false) {
     throw invalid('`cookie.sameSite: "none"` requires `cookie.secure` to be true');
   }
   const path = cookie.path ?? "/";
   if (typeof path !== "string" || !path.startsWith("/") || /[;\s]/.test(path)) {
-    throw invalid("`cookie.path` must start with / and hold no spaces or semicolons");
+    throw invalid(
+      "`cookie.path` (AUTH_COOKIE_PATH) must start with / and hold no spaces or semicolons",
+    );
   }
   if (cookie.domain !== undefined && !/^[A-Za-z0-9.-]+$/.test(cookie.domain)) {
-    throw invalid("`cookie.domain` must be a host name");
+    throw invalid("`cookie.domain` (AUTH_COOKIE_DOMAIN) must be a host name");
   }
   const logger = options.logger ?? console;
   if (typeof logger?.warn !== "function" || typeof logger?.error !== "function") {
@@ -166,10 +206,29 @@ export function resolveConfig(options: AuthOptions = {}): AuthConfig {
     clientId: options.clientId ?? (env.AUTH_CLIENT_ID || undefined),
     clientSecret: options.clientSecret ?? (env.AUTH_CLIENT_SECRET || undefined),
     sessionStore: resolveStore(options.sessionStore),
-    rolling: optionalBoolean(options.rolling, "rolling") ?? true,
-    inactivityDuration: duration(options.inactivityDuration, "inactivityDuration", DAY),
-    absoluteDuration: duration(options.absoluteDuration, "absoluteDuration", 3 * DAY),
-    onStoreError: oneOf(options.onStoreError, "onStoreError", ["anonymous", "throw"], "anonymous"),
+    rolling:
+      optionalBoolean(options.rolling, "rolling") ??
+      envBoolean(env.AUTH_ROLLING, "AUTH_ROLLING") ??
+      true,
+    inactivityDuration: duration(
+      options.inactivityDuration ?? envSeconds(env, "AUTH_INACTIVITY_DURATION"),
+      "inactivityDuration",
+      DAY,
+      "AUTH_INACTIVITY_DURATION",
+    ),
+    absoluteDuration: duration(
+      options.absoluteDuration ?? envSeconds(env, "AUTH_ABSOLUTE_DURATION"),
+      "absoluteDuration",
+      3 * DAY,
+      "AUTH_ABSOLUTE_DURATION",
+    ),
+    onStoreError: oneOf(
+      options.onStoreError ?? envText(env, "AUTH_ON_STORE_ERROR"),
+      "onStoreError",
+      ["anonymous", "throw"],
+      "anonymous",
+      "AUTH_ON_STORE_ERROR",
+    ),
     cookie: {
       name,
       domain: cookie.domain,

@@ -14,17 +14,17 @@ export interface AuthLogger {
 
 /** Attributes of the session cookie. */
 export interface SessionCookieOptions {
-  /** Cookie name; chunks are named `<name>.0`, `<name>.1`, … @default "__session" */
+  /** Cookie name; chunks are named `<name>.0`, `<name>.1`, … Env: `AUTH_COOKIE_NAME`. @default "__session" */
   name?: string;
-  /** `Domain` attribute; leave unset for a host-only cookie. @default undefined */
+  /** `Domain` attribute; leave unset for a host-only cookie. Env: `AUTH_COOKIE_DOMAIN`. @default undefined */
   domain?: string;
-  /** `Path` attribute. @default "/" */
+  /** `Path` attribute. Env: `AUTH_COOKIE_PATH`. @default "/" */
   path?: string;
-  /** `SameSite` attribute. @default "lax" */
+  /** `SameSite` attribute. Env: `AUTH_COOKIE_SAME_SITE`. @default "lax" */
   sameSite?: "lax" | "strict" | "none";
-  /** `Secure` attribute; unset means Secure except on `http://localhost`. @default undefined */
+  /** `Secure` attribute; unset means Secure except on `http://localhost`. Env: `AUTH_COOKIE_SECURE`. @default undefined */
   secure?: boolean;
-  /** A browser-session cookie: no `Max-Age`, gone when the browser closes. @default false */
+  /** A browser-session cookie: no `Max-Age`, gone when the browser closes. Env: `AUTH_COOKIE_TRANSIENT`. @default false */
   transient?: boolean;
 }
 
@@ -73,13 +73,13 @@ export interface AuthOptions
   clientSecret?: string;
   /** Where sessions live; leave out for stateless encrypted cookies. @default undefined */
   sessionStore?: SessionStore;
-  /** Each request a session is used on pushes its end out by `inactivityDuration`. @default true */
+  /** Each request a session is used on pushes its end out by `inactivityDuration`. Env: `AUTH_ROLLING`. @default true */
   rolling?: boolean;
-  /** With `rolling`: how long an unused session lives, in seconds. @default 86_400 (1 day) */
+  /** With `rolling`: how long an unused session lives, in seconds. Env: `AUTH_INACTIVITY_DURATION`. @default 86_400 (1 day) */
   inactivityDuration?: number;
-  /** The most a session lives from sign-in, in seconds, however active. @default 259_200 (3 days) */
+  /** The most a session lives from sign-in, in seconds, however active. Env: `AUTH_ABSOLUTE_DURATION`. @default 259_200 (3 days) */
   absoluteDuration?: number;
-  /** What a read does when the store fails: `"anonymous"` treats the request as signed out, `"throw"` makes `getSession` throw `AUTH_STORE_UNAVAILABLE`. @default "anonymous" */
+  /** What a read does when the store fails: `"anonymous"` treats the request as signed out, `"throw"` makes `getSession` throw `AUTH_STORE_UNAVAILABLE`. Env: `AUTH_ON_STORE_ERROR`. @default "anonymous" */
   onStoreError?: "anonymous" | "throw";
   /** Attributes of the session cookie. @default {} */
   cookie?: SessionCookieOptions;

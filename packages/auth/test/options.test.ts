@@ -78,3 +78,66 @@ describe("createAuth options", () => {
     fails({ secret: SECRET, sessionStore: { get() {} } as never }, /`sessionStore`.*`set`/);
   });
 });
+
+describe("OIDC options at createAuth", () => {
+  const oidc = {
+    secret: SECRET,
+    issuer: "https://op.example/",
+    clientId: "client",
+    clientSecret: "client-secret",
+    appBaseUrl: "https://app.example.com",
+  };
+
+  it("fails at creation naming the missing option and its env var", () => {
+    const { clientId: _clientId, ...noClient } = oidc;
+    expect(() => createAuth({ ...noClient, env: {} })).toThrow(/clientId.*AUTH_CLIENT_ID/);
+    const { appBaseUrl: _base, ...noBase } = oidc;
+    expect(() => createAuth({ ...noBase, env: {} })).toThrow(/appBaseUrl.*APP_BASE_URL/);
+    expect(() => createAuth({ ...oidc, issuer: "http://op.example/", env: {} })).toThrow(
+      /issuer.*https/,
+    );
+    expect(() => createAuth({ ...oidc, refreshBuffer: -1, env: {} })).toThrow(/refreshBuffer/);
+    expect(() =>
+      createAuth({ ...oidc, env: { AUTH_ENABLE_ACCESS_TOKEN_ENDPOINT: "maybe" } }),
+    ).toThrow(/AUTH_ENABLE_ACCESS_TOKEN_ENDPOINT/);
+    expect(() => createAuth({ ...oidc, env: {}, logoutTokenReplayCache: {} as never })).toThrow(
+      /logoutTokenReplayCache/,
+    );
+  });
+
+  it("reads the OIDC and session options from env; the client secret never shows in logs", () => {
+    const auth = createAuth({
+      env: {
+        AUTH_SECRET: SECRET,
+        AUTH_ISSUER: "http://localhost:9999",
+        AUTH_CLIENT_ID: "client",
+        AUTH_CLIENT_SECRET: "client-secret-value",
+        APP_BASE_URL: "http://localhost:3000",
+        AUTH_MAX_TRANSACTIONS: "5",
+        AUTH_ENABLE_ACCESS_TOKEN_ENDPOINT: "false",
+        AUTH_ROLLING: "false",
+        AUTH_INACTIVITY_DURATION: "600",
+        AUTH_ABSOLUTE_DURATION: "7200",
+        AUTH_ON_STORE_ERROR: "throw",
+        AUTH_COOKIE_NAME: "sid",
+        AUTH_COOKIE_SAME_SITE: "strict",
+        AUTH_COOKIE_TRANSIENT: "true",
+      },
+    });
+    expect(auth.config.oidc?.maxTransactions).toBe(5);
+    expect(auth.config).toMatchObject({
+      enableAccessTokenEndpoint: false,
+      rolling: false,
+      inactivityDuration: 600_000,
+      absoluteDuration: 7_200_000,
+      onStoreError: "throw",
+      cookie: { name: "sid", sameSite: "strict", transient: true },
+    });
+    expect(`${JSON.stringify(auth.config)} ${inspect(auth, { depth: 6 })}`).not.toContain(
+      "client-secret-value",
+    );
+    expect(() => createAuth({ secret: SECRET, env: { AUTH_INACTIVITY_DURATION: "1d" } })).toThrow(
+      /AUTH_INACTIVITY_DURATION/,
+    );
+  });
+});

@@ -75,7 +75,7 @@ export interface OidcOptions {
   clockTolerance?: number;
   /** How long a login transaction stays valid, in seconds. Env `AUTH_TRANSACTION_MAX_AGE`. @default 600 */
   transactionMaxAge?: number;
-  /** How many login transactions may be pending at once; older ones are dropped. @default 3 */
+  /** How many login transactions may be pending at once; older ones are dropped. Env `AUTH_MAX_TRANSACTIONS`. @default 3 */
   maxTransactions?: number;
   /** Expected ID token signing algorithm. Env `AUTH_ID_TOKEN_SIGNING_ALG`. @default "RS256" */
   idTokenSigningAlg?: string;
@@ -414,10 +414,17 @@ export function resolveOidcConfig(
       600,
       { min: 1, integer: true },
     ),
-    maxTransactions: number(options.maxTransactions, env, "maxTransactions", undefined, 3, {
-      min: 1,
-      integer: true,
-    }),
+    maxTransactions: number(
+      options.maxTransactions,
+      env,
+      "maxTransactions",
+      "AUTH_MAX_TRANSACTIONS",
+      3,
+      {
+        min: 1,
+        integer: true,
+      },
+    ),
     idTokenSigningAlg,
     allowInsecureRequests: issuerUrl.protocol === "http:",
     fetch: fetchFunction,
