@@ -108,7 +108,7 @@ async function compare(
   probe: (fn: () => Promise<unknown>) => Promise<number>,
   storeFn: () => Promise<unknown>,
   rawFn: () => Promise<unknown>,
-  rounds = 12,
+  rounds = 16,
 ) {
   const a: number[] = [];
   const b: number[] = [];
@@ -260,7 +260,7 @@ console.log(
     .map((l) => l.toFixed(1))
     .join(
       " ",
-    )}; latency = p50 of sequential calls, throughput = 32 in flight; medians of 12 alternating rounds`,
+    )}; latency = p50 of sequential calls, throughput = 32 in flight; medians of 16 alternating rounds`,
 );
 console.log(line(table[0]!));
 console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
