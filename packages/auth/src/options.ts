@@ -61,7 +61,7 @@ export type OnCallback = (
  */
 export interface AuthOptions
   extends Omit<OidcOptions, "issuer" | "clientId" | "clientSecret" | "appBaseUrl"> {
-  /** Secret(s) that seal session cookies, at least 32 characters; with a list the first seals and all open. Env: `AUTH_SECRET`. */
+  /** Secret(s) that seal session cookies, at least 32 characters; with a list the first seals and all open. Env: `AUTH_SECRET`. @default required */
   secret?: string | readonly string[];
   /** The app's public origin, e.g. `https://app.example.com`; decides the cookie's `Secure` default and the redirect URI. Env: `APP_BASE_URL`. @default required with `issuer`, else the request's own URL */
   appBaseUrl?: string;
