@@ -32,6 +32,15 @@ local function header(v)
   if not e then return nil end
   return e, string.sub(v, a + 1, b - 1), string.sub(v, b + 1, c - 1)
 end
+-- The header of the value under key, reading only its first KiB when that holds it all
+-- (a session can be 64 KiB): expiresAt, sub ref, sid ref; nil when missing or unreadable.
+local function head(key)
+  local v = redis.pcall('GETRANGE', key, 0, 1023)
+  if type(v) == 'table' then return nil end
+  local e, sub, sid = header(v)
+  if e or #v < 1024 then return e, sub, sid end
+  return header(redis.call('GET', key))
+end
 local function tidy(index, now)
   redis.call('ZREMRANGEBYSCORE', index, '-inf', now)
   local last = redis.call('ZRANGE', index, -1, -1, 'WITHSCORES')
@@ -52,8 +61,7 @@ end
  */
 export const writeScript = script(`${prelude}
 local base, now, expiresAt, id = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[7]
-local old = read(KEYS[1])
-local oldExpiresAt, oldSub, oldSid = header(old)
+local oldExpiresAt, oldSub, oldSid = head(KEYS[1])
 if ARGV[6] == 'update' and not (oldExpiresAt and oldExpiresAt > now) then
   if not oldExpiresAt then redis.call('DEL', KEYS[1]) end
   return 0
@@ -122,7 +130,7 @@ for i, index in ipairs(KEYS) do
   local touched = { [index] = true }
   for _, id in ipairs(redis.call('ZRANGE', index, 0, -1)) do
     local key = base .. 's:' .. id
-    local e, sub, sid = header(read(key))
+    local e, sub, sid = head(key)
     if not (e and ((kind == 'u' and sub == ref) or (kind == 'i' and sid == ref))) then
       redis.call('ZREM', index, id)
     elseif wanted == '' or sub == wanted then

@@ -169,6 +169,20 @@ export function describeBehaviour(target: () => Target) {
       expect(await store.deleteByLogoutToken({ iss, sub: 'a:b"\n{x}', sid: "s:1" })).toBe(1);
     });
 
+    it("handles headers longer than the first KiB the scripts read", async () => {
+      fresh();
+      const longSub = `user-${"x".repeat(1_500)}`;
+      const longSid = `sid-${"y".repeat(1_500)}`;
+      await store.set("long", aSession(longSub, longSid), inOneMinute());
+      expect(await store.update("long", aSession(longSub, longSid), inOneMinute())).toBe(true);
+      // An upsert to another user must find the old indexes in the long header.
+      await store.set("long", aSession("short", "s"), inOneMinute());
+      expect(await store.deleteByLogoutToken({ iss: "https://op.example", sub: longSub })).toBe(0);
+      await store.set("long", aSession(longSub, longSid), inOneMinute());
+      expect(await store.deleteByLogoutToken({ iss: "https://op.example", sid: longSid })).toBe(1);
+      expect((await keysOf(target(), prefix)).size).toBe(0);
+    });
+
     it("honours the client's keyPrefix in keys the scripts build themselves", async () => {
       const keyPrefix = `kp${randomPrefix()}`;
       const prefixed = target().cluster
