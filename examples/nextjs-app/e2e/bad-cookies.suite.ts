@@ -18,11 +18,7 @@ function tamper(jwe: string): string {
   return `${jwe.slice(0, at)}${swapped}${jwe.slice(at + 1)}`;
 }
 
-/**
- * Unreadable session cookies. They are planted directly (sealed with
- * @sessionkit/auth/testing), so this suite needs no login and runs whether or not
- * the OIDC routes are wired.
- */
+/** Unreadable session cookies, planted directly (sealed with @sessionkit/auth/testing). */
 export function badCookieSuite(browser: () => Browser) {
   describe("session cookies in a real browser (cookie store)", () => {
     let stack: Stack;

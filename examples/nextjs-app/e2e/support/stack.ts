@@ -11,6 +11,8 @@ export interface Stack {
   provider: DevProvider;
   apps: NextServer[];
   secret: string;
+  /** Refresh-token grants the provider answered. */
+  refreshes(): number;
   /** Back-channel logout deliveries the provider reports, oldest first. */
   backchannel: { ok: boolean; uri: string }[];
   close(): Promise<void>;
@@ -37,6 +39,8 @@ export function freePort(): Promise<number> {
 export async function startStack(options: {
   store: StoreKind;
   instances?: number;
+  /** Access token lifetime at the provider, in seconds. @default 600 */
+  accessTokenTtl?: number;
 }): Promise<Stack> {
   const count = options.instances ?? 1;
   const closers: (() => Promise<void>)[] = [];
@@ -53,9 +57,15 @@ export async function startStack(options: {
     const provider = await startDevProvider({
       appUrls,
       backchannelLogoutUrl: `${appUrls[appUrls.length - 1]}/auth/backchannel-logout`,
+      accessTokenTtl: options.accessTokenTtl,
     });
     closers.push(() => provider.close());
     const backchannel: Stack["backchannel"] = [];
+    let refreshes = 0;
+    provider.provider.on("grant.success", (ctx) => {
+      const params = (ctx as { oidc?: { params?: { grant_type?: unknown } } }).oidc?.params;
+      if (params?.grant_type === "refresh_token") refreshes += 1;
+    });
     provider.provider.on("backchannel.success", (_ctx, client) => {
       backchannel.push({
         ok: true,
@@ -90,7 +100,7 @@ export async function startStack(options: {
         return app;
       }),
     );
-    return { provider, apps, secret, backchannel, close };
+    return { provider, apps, secret, backchannel, refreshes: () => refreshes, close };
   } catch (error) {
     await close();
     throw error;
