@@ -359,6 +359,25 @@ describe("back-channel logout attacks, through auth.middleware", () => {
   });
 });
 
+describe("login parameters", () => {
+  it("forwards only allow-listed query parameters; the flow's own cannot be overridden", async () => {
+    const response = await attacker.get(
+      "/auth/login?login_hint=a%40example.test&ui_locales=fr&redirect_uri=https%3A%2F%2Fevil.com&scope=openid+admin&state=fixed&prompt=none&client_id=other",
+    );
+    expect(response.status).toBe(302);
+    const url = new URL(response.headers.get("location")!);
+    expect(url.searchParams.get("login_hint")).toBe("a@example.test");
+    expect(url.searchParams.get("ui_locales")).toBe("fr");
+    expect(url.searchParams.get("redirect_uri")).toBe(`${op.appBaseUrl}/auth/callback`);
+    expect(url.searchParams.get("scope")).toBe("openid profile email offline_access");
+    expect(url.searchParams.get("state")).not.toBe("fixed");
+    expect(url.searchParams.get("prompt")).toBe("consent"); // the static parameter
+    expect(url.searchParams.get("client_id")).toBe(op.clientId);
+    expect(url.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(url.searchParams.get("nonce")).toEqual(expect.any(String));
+  });
+});
+
 describe("the routes never answer 500", () => {
   it("odd methods, odd paths, a broken provider", async () => {
     expect((await attacker.get("/auth/login", { method: "DELETE" })).status).toBe(405);
