@@ -1,8 +1,10 @@
 import { NextRequest, NextResponse } from "next/server.js";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { mergeAuthResponse } from "../../src/merge-auth-response.js";
+import { SessionStoreError } from "../../src/store/session-store-error.js";
+import { forgeLogoutToken, logoutClaims } from "../oidc/logout-tokens.js";
 import { startTestProvider, type TestProvider } from "../oidc/provider.js";
-import { appBrowser, authFor, login, watchedStore } from "./app.js";
+import { appBrowser, authFor, login, logoutTokenRequest, watchedStore } from "./app.js";
 
 let op: TestProvider;
 
@@ -176,5 +178,47 @@ describe("callback hooks and session fixation", () => {
     const stored = await store.snapshot();
     expect(Object.keys(stored)).not.toContain(plantedId);
     expect(Object.values(stored).map((s) => s.user.sub)).toEqual(["victim"]);
+  });
+});
+
+describe("a store outage", () => {
+  // memoryStore cannot fail by itself: this wrapper fails on demand, like a backend going away.
+  it("is a 503 from profile, callback and back-channel logout, never a 500", async () => {
+    const inner = watchedStore();
+    let down = false;
+    const fail = () => {
+      throw new SessionStoreError("STORE_UNAVAILABLE", "connection refused");
+    };
+    const store = {
+      ...inner,
+      get: (id: string) => (down ? fail() : inner.get(id)),
+      set: (...args: Parameters<typeof inner.set>) => (down ? fail() : inner.set(...args)),
+      deleteByLogoutToken: (claims: Parameters<typeof inner.deleteByLogoutToken>[0]) =>
+        down ? fail() : inner.deleteByLogoutToken(claims),
+    };
+    const auth = authFor(op, { sessionStore: store });
+    const app = appBrowser(auth, op.appBaseUrl);
+    await login(app, op, { accountId: "jack" });
+
+    down = true;
+    const profile = await app.get("/auth/profile");
+    expect(profile.status).toBe(503);
+    expect(app.cookies.has("__session")).toBe(true); // the cookie may be fine: kept
+
+    const other = appBrowser(auth, op.appBaseUrl);
+    const { callback } = await login(other, op, { accountId: "kate" });
+    expect(callback.status).toBe(503);
+    expect(await callback.text()).toContain("store_unavailable");
+
+    const [session] = Object.values(await inner.snapshot());
+    const token = await forgeLogoutToken(
+      op,
+      logoutClaims(op, { sid: session!.internal.sid, sub: "jack" }),
+    );
+    const logout = await auth.middleware(logoutTokenRequest(op, token));
+    expect(logout.status).toBe(503);
+    expect(await logout.json()).toMatchObject({ error: "temporarily_unavailable" });
+    down = false;
+    expect(Object.keys(await inner.snapshot())).toHaveLength(1);
   });
 });
