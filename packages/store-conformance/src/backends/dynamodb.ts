@@ -6,7 +6,7 @@ import { startContainer } from "./container-runtime.js";
 import { freePort } from "./free-port.js";
 import { backendImages } from "./images.js";
 import { createLocalWorkspace } from "./local-server.js";
-import { retryOnPortRace, runUntilReady } from "./local-start.js";
+import { retryOnPortRace, startLocalServer } from "./local-start.js";
 import { dynamoDbReady } from "./probes.js";
 import { envHandle, resolveBackend } from "./resolve-backend.js";
 import type { DynamoDbBackend, StartBackendOptions } from "./types.js";
@@ -101,48 +101,34 @@ export function startDynamoDb(options?: StartDynamoDbOptions): Promise<DynamoDbB
           const workspace = createLocalWorkspace("dynamodb");
           const port = await freePort();
           const endpoint = `http://127.0.0.1:${port}`;
-          const run = () =>
-            runUntilReady(
-              workspace,
-              "dynamodb",
-              {
-                command: java,
-                args: [
-                  // A short-lived test server: start fast rather than peak later.
-                  "-XX:TieredStopAtLevel=1",
-                  "-XX:+UseSerialGC",
-                  `-Djava.library.path=${join(dirname(jar), "DynamoDBLocal_lib")}`,
-                  "-jar",
-                  jar,
-                  "-sharedDb",
-                  "-disableTelemetry",
-                  "-dbPath",
-                  workspace.dir,
-                  "-port",
-                  String(port),
-                ],
-              },
-              () => dynamoDbReady(endpoint),
-              timeout,
-            );
-          let server = await run().catch(async (error) => {
-            await workspace.close();
-            throw error;
-          });
+          const server = await startLocalServer(
+            workspace,
+            "dynamodb",
+            {
+              command: java,
+              args: [
+                // A short-lived test server: start fast rather than peak later.
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                `-Djava.library.path=${join(dirname(jar), "DynamoDBLocal_lib")}`,
+                "-jar",
+                jar,
+                "-sharedDb",
+                "-disableTelemetry",
+                "-dbPath",
+                workspace.dir,
+                "-port",
+                String(port),
+              ],
+            },
+            () => dynamoDbReady(endpoint),
+            timeout,
+          );
           return {
-            source: "local",
-            canRestart: true,
+            ...server,
             endpoint,
             region: localRegion,
             credentials: { ...localCredentials },
-            async stop() {
-              await server.terminate("SIGTERM");
-            },
-            async start() {
-              if (!server.exitReason()) return;
-              server = await run();
-            },
-            close: () => workspace.close(),
           };
         }),
     },

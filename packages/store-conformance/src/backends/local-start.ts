@@ -41,3 +41,50 @@ export async function retryOnPortRace<T>(attempt: () => Promise<T>): Promise<T> 
   }
   throw lastError;
 }
+
+/** The part of a backend handle that one local server provides. */
+export interface LocalServerHandle {
+  source: "local";
+  canRestart: true;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Options of {@link startLocalServer}. */
+export interface StartLocalServerOptions {
+  /** The signal `stop()` sends. @default "SIGTERM" */
+  stopSignal?: NodeJS.Signals;
+}
+
+/**
+ * Starts one server in `workspace` with a handle that stops it (an outage),
+ * starts it again with the same command and port, and removes the workspace
+ * on `close()`. A server that never got ready removes the workspace at once.
+ */
+export async function startLocalServer(
+  workspace: LocalWorkspace,
+  name: string,
+  command: ServerCommand,
+  ready: () => Promise<boolean>,
+  timeout: number,
+  options: StartLocalServerOptions = {},
+): Promise<LocalServerHandle> {
+  const run = () => runUntilReady(workspace, name, command, ready, timeout);
+  let server = await run().catch(async (error) => {
+    await workspace.close();
+    throw error;
+  });
+  return {
+    source: "local",
+    canRestart: true,
+    async stop() {
+      await server.terminate(options.stopSignal ?? "SIGTERM");
+    },
+    async start() {
+      if (!server.exitReason()) return;
+      server = await run();
+    },
+    close: () => workspace.close(),
+  };
+}

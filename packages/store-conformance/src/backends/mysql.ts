@@ -5,7 +5,7 @@ import { startContainer } from "./container-runtime.js";
 import { freePort } from "./free-port.js";
 import { backendImages } from "./images.js";
 import { createLocalWorkspace } from "./local-server.js";
-import { retryOnPortRace, runUntilReady } from "./local-start.js";
+import { retryOnPortRace, startLocalServer } from "./local-start.js";
 import { mySqlReady } from "./probes.js";
 import { envHandle, resolveBackend } from "./resolve-backend.js";
 import type { MySqlBackend, StartBackendOptions } from "./types.js";
@@ -127,49 +127,35 @@ export function startMySql(options?: StartMySqlOptions): Promise<MySqlBackend> {
             await workspace.close();
             throw error;
           }
-          const run = () =>
-            runUntilReady(
-              workspace,
-              "mariadbd",
-              {
-                command: binaries.server,
-                args: [
-                  "--no-defaults",
-                  `--datadir=${data}`,
-                  `--port=${port}`,
-                  "--bind-address=127.0.0.1",
-                  `--socket=${join(workspace.dir, "mysqld.sock")}`,
-                  `--pid-file=${join(workspace.dir, "mysqld.pid")}`,
-                  `--init-file=${initFile}`,
-                  "--skip-log-bin",
-                  "--skip-name-resolve",
-                  "--max-connections=200",
-                  // Throwaway data: durability only costs time here.
-                  "--innodb-flush-log-at-trx-commit=0",
-                  "--innodb-buffer-pool-size=32M",
-                  ...charsetArgs,
-                  ...asRoot,
-                ],
-              },
-              () => mySqlReady("127.0.0.1", port),
-              timeout,
-            );
-          let server = await run().catch(async (error) => {
-            await workspace.close();
-            throw error;
-          });
+          const server = await startLocalServer(
+            workspace,
+            "mariadbd",
+            {
+              command: binaries.server,
+              args: [
+                "--no-defaults",
+                `--datadir=${data}`,
+                `--port=${port}`,
+                "--bind-address=127.0.0.1",
+                `--socket=${join(workspace.dir, "mysqld.sock")}`,
+                `--pid-file=${join(workspace.dir, "mysqld.pid")}`,
+                `--init-file=${initFile}`,
+                "--skip-log-bin",
+                "--skip-name-resolve",
+                "--max-connections=200",
+                // Throwaway data: durability only costs time here.
+                "--innodb-flush-log-at-trx-commit=0",
+                "--innodb-buffer-pool-size=32M",
+                ...charsetArgs,
+                ...asRoot,
+              ],
+            },
+            () => mySqlReady("127.0.0.1", port),
+            timeout,
+          );
           return {
-            source: "local",
-            canRestart: true,
+            ...server,
             ...details("127.0.0.1", port),
-            async stop() {
-              await server.terminate("SIGTERM");
-            },
-            async start() {
-              if (!server.exitReason()) return;
-              server = await run();
-            },
-            close: () => workspace.close(),
           };
         }),
     },

@@ -5,7 +5,7 @@ import { startContainer } from "./container-runtime.js";
 import { freePort } from "./free-port.js";
 import { backendImages } from "./images.js";
 import { createLocalWorkspace } from "./local-server.js";
-import { retryOnPortRace, runUntilReady } from "./local-start.js";
+import { retryOnPortRace, startLocalServer } from "./local-start.js";
 import { postgresReady } from "./probes.js";
 import { envHandle, resolveBackend } from "./resolve-backend.js";
 import type { PostgresBackend, StartBackendOptions } from "./types.js";
@@ -124,54 +124,41 @@ export function startPostgres(options?: StartPostgresOptions): Promise<PostgresB
             await workspace.close();
             throw error;
           }
-          const run = () =>
-            runUntilReady(
-              workspace,
-              "postgres",
-              {
-                command: binaries.postgres,
-                args: [
-                  "-D",
-                  data,
-                  "-p",
-                  String(port),
-                  "-h",
-                  "127.0.0.1",
-                  "-k",
-                  workspace.dir,
-                  // Throwaway data: durability only costs time here.
-                  "-c",
-                  "fsync=off",
-                  "-c",
-                  "synchronous_commit=off",
-                  "-c",
-                  "full_page_writes=off",
-                  "-c",
-                  "max_connections=200",
-                ],
-                ...(owner ? { user: owner } : {}),
-                env: { LC_ALL: "C" },
-                closeSignal: "SIGQUIT",
-              },
-              () => postgresReady("127.0.0.1", port, user, database),
-              timeout,
-            );
-          let server = await run().catch(async (error) => {
-            await workspace.close();
-            throw error;
-          });
+          const server = await startLocalServer(
+            workspace,
+            "postgres",
+            {
+              command: binaries.postgres,
+              args: [
+                "-D",
+                data,
+                "-p",
+                String(port),
+                "-h",
+                "127.0.0.1",
+                "-k",
+                workspace.dir,
+                // Throwaway data: durability only costs time here.
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "max_connections=200",
+              ],
+              ...(owner ? { user: owner } : {}),
+              env: { LC_ALL: "C" },
+              closeSignal: "SIGQUIT",
+            },
+            () => postgresReady("127.0.0.1", port, user, database),
+            timeout,
+            { stopSignal: "SIGINT" }, // fast shutdown: ends every session now
+          );
           return {
-            source: "local",
-            canRestart: true,
+            ...server,
             url: postgresUrl("127.0.0.1", port),
-            async stop() {
-              await server.terminate("SIGINT"); // fast shutdown: ends every session now
-            },
-            async start() {
-              if (!server.exitReason()) return;
-              server = await run();
-            },
-            close: () => workspace.close(),
           };
         }),
     },

@@ -3,7 +3,7 @@ import { startContainer } from "./container-runtime.js";
 import { freePort } from "./free-port.js";
 import { backendImages } from "./images.js";
 import { createLocalWorkspace } from "./local-server.js";
-import { retryOnPortRace, runUntilReady } from "./local-start.js";
+import { retryOnPortRace, startLocalServer } from "./local-start.js";
 import { redisReady } from "./probes.js";
 import { envHandle, resolveBackend } from "./resolve-backend.js";
 import type { RedisBackend, StartBackendOptions } from "./types.js";
@@ -74,32 +74,18 @@ export function startRedis(options?: StartRedisOptions): Promise<RedisBackend> {
           const binary = findBinary("redis-server")!;
           const workspace = createLocalWorkspace("redis");
           const port = await freePort();
-          const run = () =>
-            runUntilReady(
-              workspace,
-              "redis",
-              { command: binary, args: localRedisArgs(port, workspace.dir) },
-              () => redisReady("127.0.0.1", port),
-              timeout,
-            );
-          let server = await run().catch(async (error) => {
-            await workspace.close();
-            throw error;
-          });
+          const server = await startLocalServer(
+            workspace,
+            "redis",
+            { command: binary, args: localRedisArgs(port, workspace.dir) },
+            () => redisReady("127.0.0.1", port),
+            timeout,
+          );
           return {
-            source: "local",
-            canRestart: true,
+            ...server,
             url: redisUrl("127.0.0.1", port),
             host: "127.0.0.1",
             port,
-            async stop() {
-              await server.terminate("SIGTERM");
-            },
-            async start() {
-              if (!server.exitReason()) return;
-              server = await run();
-            },
-            close: () => workspace.close(),
           };
         }),
     },
