@@ -21,6 +21,10 @@ if [[ "${CI:-}" == "true" ]]; then pnpm install --frozen-lockfile; else pnpm ins
 echo "› building packages"
 pnpm build
 
+# Built here, not inside a test's setup, so the build does not compete with running suites.
+echo "› building the demo app"
+NEXT_TELEMETRY_DISABLED=1 node examples/nextjs-app/scripts/build-if-stale.mjs
+
 echo "› lint and package checks"
 pnpm lint
 pnpm check:packages
