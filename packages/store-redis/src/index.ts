@@ -1,1 +1,6 @@
-export { type RedisStoreClient, type RedisStoreOptions, redisStore } from "./redis-store.js";
+export {
+  type RedisSessionStore,
+  type RedisStoreClient,
+  type RedisStoreOptions,
+  redisStore,
+} from "./redis-store.js";

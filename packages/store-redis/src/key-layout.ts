@@ -99,6 +99,8 @@ export function createKeyLayout(
 
 /** The session key of `id` in its shard. */
 export const sessionKey = (base: string, id: string) => `${base}s:${id}`;
+/** A claimed back-channel logout token's `jti`, kept until the token expires. */
+export const logoutTokenKey = (base: string, jti: string) => `${base}j:${jti}`;
 /** The `iss`+`sub` index of a shard. */
 export const subIndexKey = (base: string, ref: string) => `${base}u:${ref}`;
 /** The `iss`+`sid` index of a shard. */

@@ -1,6 +1,7 @@
 import {
   assertLogoutTokenClaims,
   type LogoutTokenClaims,
+  type LogoutTokenReplayStore,
   type SessionData,
   type SessionStore,
   SessionStoreError,
@@ -13,6 +14,7 @@ import {
   createKeyLayout,
   indexRef,
   type KeyLayout,
+  logoutTokenKey,
   sessionKey,
   shardOf,
   sidIndexKey,
@@ -44,6 +46,13 @@ export interface RedisStoreOptions {
 export type RedisStoreClient = Redis | Cluster;
 
 /**
+ * What {@link redisStore} returns: a `SessionStore` that also remembers the
+ * `jti`s of back-channel logout tokens in Redis, so a replayed token is refused
+ * by every instance of the app, not only by the one that saw it first.
+ */
+export type RedisSessionStore = SessionStore & LogoutTokenReplayStore;
+
+/**
  * A `SessionStore` in Redis through the app's own ioredis client (standalone or
  * Cluster; the store never opens a connection of its own). Each session is
  * one key whose TTL ends at `expiresAt`; sorted-set indexes by `iss`+`sid` and
@@ -54,7 +63,7 @@ export type RedisStoreClient = Redis | Cluster;
 export function redisStore(
   client: RedisStoreClient,
   options: RedisStoreOptions = {},
-): SessionStore {
+): RedisSessionStore {
   const operationTimeout = options.operationTimeout ?? 2_000;
   if (!Number.isFinite(operationTimeout) || operationTimeout < 0) {
     throw new SessionStoreError(
@@ -213,6 +222,21 @@ export function redisStore(
         ),
       );
       return ended.reduce<number>((total, count) => total + Number(count), 0);
+    },
+
+    async claimLogoutToken(jti, expiresAt) {
+      if (typeof jti !== "string" || jti === "") {
+        throw new SessionStoreError(
+          "STORE_INVALID_ARGUMENT",
+          "a logout token's `jti` must be a non-empty string",
+        );
+      }
+      checkExpiresAt(expiresAt);
+      const key = logoutTokenKey(bases[shardOf(jti, layout.shards)]!, jti);
+      // NX makes the claim atomic across instances; the key lives as long as the token could.
+      const px = Math.max(1, Math.ceil(expiresAt - Date.now()));
+      const reply = await guarded(() => client.set(key, "1", "PX", px, "NX"));
+      return reply === "OK";
     },
   };
 }

@@ -17,6 +17,55 @@ function idsInOneShard(count: number): string[] {
 
 /** Behaviour beyond the conformance suite: key layout, index upkeep, atomicity, Cluster slots. */
 export function describeBehaviour(target: () => Target) {
+  describe("logout-token replay (claimLogoutToken)", () => {
+    let client: RedisStoreClient;
+    beforeAll(() => {
+      client = target().connect();
+    });
+    afterAll(() => client.disconnect());
+
+    it("lets exactly one of many instances claim a jti, until the token expires", async () => {
+      const prefix = randomPrefix();
+      const instances = Array.from({ length: 5 }, () => redisStore(client, { prefix }));
+      const expiresAt = Date.now() + 300;
+      const claims = await Promise.all(
+        instances.map((store) => store.claimLogoutToken("jti-1", expiresAt)),
+      );
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await instances[0]!.claimLogoutToken("jti-2", expiresAt)).toBe(true);
+      // Another store (prefix) keeps its own record of claims.
+      expect(
+        await redisStore(client, { prefix: randomPrefix() }).claimLogoutToken("jti-1", expiresAt),
+      ).toBe(true);
+      await sleep(400);
+      expect(await instances[1]!.claimLogoutToken("jti-1", Date.now() + 60_000)).toBe(true);
+    });
+
+    it("keeps the claim under the store's prefix with a TTL no longer than the token's life", async () => {
+      const prefix = randomPrefix();
+      const store = redisStore(client, { prefix });
+      await store.claimLogoutToken("jti-ttl", Date.now() + 30_000);
+      const keys = [...(await keysOf(target(), prefix)).keys()];
+      expect(keys).toHaveLength(1);
+      expect(keys[0]).toMatch(/:j:jti-ttl$/);
+      const inspector = target().connect();
+      try {
+        const ttl = await inspector.pttl(keys[0]!);
+        expect(ttl).toBeGreaterThan(29_000);
+        expect(ttl).toBeLessThanOrEqual(30_000);
+      } finally {
+        inspector.disconnect();
+      }
+    });
+
+    it("rejects an empty jti", async () => {
+      const store = redisStore(client, { prefix: randomPrefix() });
+      await expect(store.claimLogoutToken("", Date.now() + 1_000)).rejects.toMatchObject({
+        code: "STORE_INVALID_ARGUMENT",
+      });
+    });
+  });
+
   describe("layout and indexes", () => {
     let client: RedisStoreClient;
     let inspector: RedisStoreClient;
