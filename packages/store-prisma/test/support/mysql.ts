@@ -3,8 +3,8 @@ import * as mariadb from "mariadb";
 import { prismaStore } from "../../src/index.js";
 import { PrismaClient } from "../generated/mysql/client/client.js";
 import {
-  inAnHour,
   randomName,
+  rawTableAccess,
   readMigration,
   type StoreContext,
   statements,
@@ -50,23 +50,13 @@ export async function mySqlDatabase(target: MySqlTarget): Promise<TestDatabase> 
         store: prismaStore(prisma),
         prisma,
         table,
-        async plant(id, text, expiresAt = inAnHour()) {
-          await prisma.$executeRawUnsafe(
-            `INSERT INTO ${table} (id, data, iss, sid, sub, expires_at, created_at)
+        ...rawTableAccess(
+          prisma,
+          table,
+          `INSERT INTO ${table} (id, data, iss, sid, sub, expires_at, created_at)
              VALUES (?, ?, 'https://planted.example', NULL, 'planted', ?, ?)
              ON DUPLICATE KEY UPDATE data = VALUES(data), expires_at = VALUES(expires_at)`,
-            id,
-            text,
-            BigInt(expiresAt),
-            BigInt(Date.now()),
-          );
-        },
-        async countRows() {
-          const [row] = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
-            `SELECT count(*) AS n FROM ${table}`,
-          );
-          return Number(row?.n);
-        },
+        ),
         async destroy() {
           await prisma.$disconnect();
           await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);

@@ -3,8 +3,8 @@ import pg from "pg";
 import { prismaStore } from "../../src/index.js";
 import { PrismaClient } from "../generated/postgresql/client/client.js";
 import {
-  inAnHour,
   randomName,
+  rawTableAccess,
   readMigration,
   type StoreContext,
   type TestDatabase,
@@ -71,23 +71,13 @@ export async function postgresDatabase(
         prisma,
         table,
         queries,
-        async plant(id, text, expiresAt = inAnHour()) {
-          await prisma.$executeRawUnsafe(
-            `INSERT INTO ${table} (id, data, iss, sid, sub, expires_at, created_at)
+        ...rawTableAccess(
+          prisma,
+          table,
+          `INSERT INTO ${table} (id, data, iss, sid, sub, expires_at, created_at)
              VALUES ($1, $2, 'https://planted.example', NULL, 'planted', $3, $4)
              ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data, expires_at = EXCLUDED.expires_at`,
-            id,
-            text,
-            BigInt(expiresAt),
-            BigInt(Date.now()),
-          );
-        },
-        async countRows() {
-          const [row] = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
-            `SELECT count(*) AS n FROM ${table}`,
-          );
-          return Number(row?.n);
-        },
+        ),
         async destroy() {
           await prisma.$disconnect();
           await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

@@ -5,7 +5,7 @@ import { PrismaLibSql } from "@prisma/adapter-libsql";
 import { prismaStore } from "../../src/index.js";
 import { PrismaClient } from "../generated/sqlite/client/client.js";
 import {
-  inAnHour,
+  rawTableAccess,
   readMigration,
   type StoreContext,
   statements,
@@ -35,23 +35,13 @@ export async function sqliteDatabase() {
         /** The file's libSQL URL, for a second connection. */
         url,
         table,
-        async plant(id, text, expiresAt = inAnHour()) {
-          await prisma.$executeRawUnsafe(
-            `INSERT INTO ${table} (id, data, iss, sid, sub, expires_at, created_at)
+        ...rawTableAccess(
+          prisma,
+          table,
+          `INSERT INTO ${table} (id, data, iss, sid, sub, expires_at, created_at)
              VALUES (?, ?, 'https://planted.example', NULL, 'planted', ?, ?)
              ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`,
-            id,
-            text,
-            BigInt(expiresAt),
-            BigInt(Date.now()),
-          );
-        },
-        async countRows() {
-          const [row] = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
-            `SELECT count(*) AS n FROM ${table}`,
-          );
-          return Number(row?.n);
-        },
+        ),
         async destroy() {
           await prisma.$disconnect();
           await rm(file, { force: true });

@@ -63,3 +63,26 @@ export const randomName = (prefix: string) =>
 
 /** A far-future expiry for planted rows: one hour from now, in epoch milliseconds. */
 export const inAnHour = () => Date.now() + 3_600_000;
+
+/**
+ * The raw-table helpers of a {@link StoreContext}, shared by every dialect:
+ * `upsert` is the dialect's `INSERT … ON CONFLICT` with placeholders for
+ * id, data, expires_at and created_at.
+ */
+export function rawTableAccess(
+  prisma: TestPrismaClient,
+  table: string,
+  upsert: string,
+): Pick<StoreContext, "plant" | "countRows"> {
+  return {
+    async plant(id, text, expiresAt = inAnHour()) {
+      await prisma.$executeRawUnsafe(upsert, id, text, BigInt(expiresAt), BigInt(Date.now()));
+    },
+    async countRows() {
+      const [row] = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
+        `SELECT count(*) AS n FROM ${table}`,
+      );
+      return Number(row?.n);
+    },
+  };
+}
