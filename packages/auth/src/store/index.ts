@@ -8,7 +8,9 @@ export {
   type SessionStoreErrorOptions,
 } from "./session-store-error.js";
 export {
+  assertExpiresAt,
   assertLogoutTokenClaims,
+  assertSessionId,
   isSessionData,
   parseStoredSession,
   remainingSeconds,

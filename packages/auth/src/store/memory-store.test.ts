@@ -46,3 +46,28 @@ describe("memoryStore", () => {
     expect(await store.get("y")).toBeNull();
   });
 });
+
+describe("memoryStore input checks", () => {
+  it("rejects an expiresAt that is not a finite time instead of keeping the session forever", async () => {
+    const store = memoryStore();
+    await expect(store.set("a", session("alice"), { expiresAt: Number.NaN })).rejects.toMatchObject(
+      {
+        code: "STORE_INVALID_ARGUMENT",
+      },
+    );
+    await expect(
+      store.update("a", session("alice"), { expiresAt: Infinity }),
+    ).rejects.toMatchObject({
+      code: "STORE_INVALID_ARGUMENT",
+    });
+    expect(await store.get("a")).toBeNull();
+  });
+
+  it("rejects an empty id", async () => {
+    const store = memoryStore();
+    await expect(store.get("")).rejects.toMatchObject({ code: "STORE_INVALID_ARGUMENT" });
+    await expect(store.set("", session("alice"), later())).rejects.toMatchObject({
+      code: "STORE_INVALID_ARGUMENT",
+    });
+  });
+});

@@ -1,4 +1,9 @@
-import { assertLogoutTokenClaims, parseStoredSession, serializeSession } from "./stored-session.js";
+import {
+  assertExpiresAt,
+  assertLogoutTokenClaims,
+  assertSessionId,
+  serializeSession,
+} from "./stored-session.js";
 import type { LogoutTokenClaims, SessionData, SessionStore, SessionWriteOptions } from "./types.js";
 
 /** Options of {@link memoryStore}. */
@@ -82,14 +87,15 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
 
   return {
     async get(id) {
+      assertSessionId(id);
       const entry = live(id, Date.now());
-      if (!entry) return null;
-      const session = parseStoredSession(entry.json);
-      if (!session) remove(id);
-      return session;
+      // The JSON was checked by `serializeSession` on the way in: parsing is the copy.
+      return entry ? (JSON.parse(entry.json) as SessionData) : null;
     },
 
     async set(id, session, writeOptions) {
+      assertSessionId(id);
+      assertExpiresAt(writeOptions.expiresAt);
       const now = Date.now();
       sweep(now);
       if (writeOptions.expiresAt <= now) {
@@ -100,6 +106,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
     },
 
     async update(id, session, writeOptions) {
+      assertSessionId(id);
+      assertExpiresAt(writeOptions.expiresAt);
       const now = Date.now();
       if (!live(id, now)) return false;
       if (writeOptions.expiresAt <= now) {
@@ -111,6 +119,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
     },
 
     async delete(id) {
+      assertSessionId(id);
       remove(id);
     },
 

@@ -72,6 +72,26 @@ export function assertLogoutTokenClaims(claims: LogoutTokenClaims): void {
   }
 }
 
+/** Checks a session id as every store operation must: a non-empty string. */
+export function assertSessionId(id: string): void {
+  if (typeof id !== "string" || id === "") {
+    throw new SessionStoreError(
+      "STORE_INVALID_ARGUMENT",
+      "a session id must be a non-empty string",
+    );
+  }
+}
+
+/** Checks `expiresAt` as `set` and `update` must: a finite time in epoch milliseconds. */
+export function assertExpiresAt(expiresAt: number): void {
+  if (typeof expiresAt !== "number" || !Number.isFinite(expiresAt)) {
+    throw new SessionStoreError(
+      "STORE_INVALID_ARGUMENT",
+      "`expiresAt` must be a finite time in epoch milliseconds",
+    );
+  }
+}
+
 /** The backend TTL for a session: the remaining lifetime rounded up to whole seconds (0 when already past). */
 export function remainingSeconds(expiresAt: number, now: number = Date.now()): number {
   return Math.max(0, Math.ceil((expiresAt - now) / 1000));
