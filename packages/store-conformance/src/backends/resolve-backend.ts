@@ -36,7 +36,9 @@ function configuredSources(options: StartBackendOptions): BackendSource[] {
   return sources as BackendSource[];
 }
 
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+/** The cause's message on one line: a container runtime's or a server's error often spans many. */
+const errorText = (error: unknown) =>
+  (error instanceof Error ? error.message : String(error)).trim().replace(/\s*\n\s*/g, " | ");
 
 /** Tries each source in order; the first that has the backend wins. */
 export async function resolveBackend<T>(

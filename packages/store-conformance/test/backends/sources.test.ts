@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { detectContainerRuntime } from "../../src/backends/container-runtime.js";
 import { BackendError, type RedisBackend, startRedis } from "../../src/backends/index.js";
 import { redisReady } from "../../src/backends/probes.js";
+import { resolveBackend } from "../../src/backends/resolve-backend.js";
 
 const withEnv = async <T>(vars: Record<string, string | undefined>, run: () => Promise<T>) => {
   const saved = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]));
@@ -63,6 +64,25 @@ describe("backend sources", () => {
     expect(error).toMatchObject({ code: "BACKEND_START_FAILED" });
     expect((error as Error).message).toMatch(/REDIS_URL/);
     expect((error as Error).message).not.toMatch(/\n/);
+  });
+
+  it("keeps the message on one line when the server's own error spans many", async () => {
+    const error = await resolveBackend(
+      {
+        label: "Demo",
+        envVar: "SESSIONKIT_DEMO_URL",
+        fromEnv: () => Promise.reject(new Error("unused")),
+        fromContainer: () => Promise.reject(new Error("unused")),
+        localMissing: () => undefined,
+        fromLocal: () =>
+          Promise.reject(new Error("exited (code 1):\n  FATAL: bad\n  HINT: fix it\n")),
+      },
+      { sources: ["local"] },
+    ).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "BACKEND_START_FAILED" });
+    expect((error as Error).message).toBe(
+      "local Demo did not start: exited (code 1): | FATAL: bad | HINT: fix it",
+    );
   });
 
   it("fails in one line saying what to set when no source has the backend", async () => {
