@@ -165,8 +165,8 @@ export function redisStore(
       return guarded(() => client.get(key)).then(
         (value) => {
           if (value === null) return null;
-          const decoded = decodeStoredValue(value, Date.now());
-          if (decoded.kind === "live") return decoded.session;
+          const session = decodeStoredValue(value, Date.now());
+          if (session) return session;
           // Unreadable, or past its `expiresAt` but not yet expired by Redis: remove it.
           return discard(shard, id, value).then(() => null);
         },
