@@ -4,7 +4,7 @@ import { createAuth } from "../src/create-auth.js";
 import { createSealer } from "../src/session/sealer.js";
 import { memoryStore } from "../src/store/memory-store.js";
 import { SessionStoreError } from "../src/store/session-store-error.js";
-import type { SessionStore } from "../src/store/types.js";
+import type { SessionData, SessionStore } from "../src/store/types.js";
 import { generateSessionCookie } from "../src/testing/index.js";
 import {
   deletes,
@@ -178,6 +178,23 @@ describe("stateful sessions", () => {
       theme: "dark",
     }));
     expect((await auth.getSession(requestWith({ __session: cookie })))!.theme).toBe("dark");
+  });
+
+  it("treats a malformed record from a contract-breaking store as no session (and clears the cookie), never a throw", async () => {
+    const healthy = memoryStore();
+    const auth = createAuth({ secret: SECRET, sessionStore: healthy });
+    const cookie = await signIn(auth);
+    for (const record of [{}, "not a session", { user: { sub: "alice" } }]) {
+      const broken: SessionStore = {
+        ...healthy,
+        get: async () => record as unknown as SessionData,
+      };
+      const brokenAuth = createAuth({ secret: SECRET, sessionStore: broken });
+      expect(await brokenAuth.getSession(requestWith({ __session: cookie }))).toBeNull();
+      const response = await brokenAuth.middleware(requestWith({ __session: cookie }));
+      expect(response.status).toBe(200);
+      expect(deletes(response, ["__session"])).toBe(true);
+    }
   });
 
   describe("when the store is down", () => {

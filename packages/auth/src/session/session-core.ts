@@ -178,8 +178,9 @@ export function createSessionCore(
     } catch (error) {
       return { kind: "unavailable", cookieNames: names, error: storeFailed(error) };
     }
-    // `null` is a logged-out, expired or evicted session: its cookie is dead.
-    if (!session || !alive(session, now)) return invalid(names);
+    // `null` is a logged-out, expired or evicted session: its cookie is dead. A third-party store
+    // breaking the contract with a malformed record must not become a TypeError (a 500) either.
+    if (!isSessionData(session) || !alive(session, now)) return invalid(names);
     return { kind: "valid", session, source: "store", cookieNames: names, ref, storeId };
   }
 
