@@ -1,0 +1,34 @@
+import type { BackendHandle } from "@sessionkit/store-conformance/backends";
+import { afterAll, beforeAll } from "vitest";
+import { describeBehaviour } from "./behaviour.js";
+import { describeConformance } from "./conformance.js";
+import { describeFaults } from "./faults.js";
+import { describeRoundTrips } from "./round-trips.js";
+import type { Target } from "./support.js";
+
+/** Every test group of this package against one Redis deployment, started once per file. */
+export function describeAllGroups<B extends BackendHandle>(
+  name: string,
+  start: () => Promise<B>,
+  targetOf: (backend: B) => Target,
+) {
+  let backend: B;
+  let target: Target;
+  beforeAll(async () => {
+    backend = await start();
+    target = targetOf(backend);
+  });
+  afterAll(() => backend?.close());
+
+  describeConformance(
+    name,
+    () => target,
+    () => backend,
+  );
+  describeBehaviour(() => target);
+  describeRoundTrips(() => target);
+  describeFaults(
+    () => target,
+    () => backend,
+  );
+}
