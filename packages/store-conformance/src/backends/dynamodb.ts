@@ -8,7 +8,7 @@ import { backendImages } from "./images.js";
 import { createLocalWorkspace } from "./local-server.js";
 import { retryOnPortRace, startLocalServer } from "./local-start.js";
 import { dynamoDbReady } from "./probes.js";
-import { envHandle, resolveBackend } from "./resolve-backend.js";
+import { resolveBackend } from "./resolve-backend.js";
 import type { DynamoDbBackend, StartBackendOptions } from "./types.js";
 
 /** Options of {@link startDynamoDb}. */
@@ -50,11 +50,9 @@ export function startDynamoDb(options?: StartDynamoDbOptions): Promise<DynamoDbB
     {
       label: "DynamoDB",
       envVar: "DYNAMODB_ENDPOINT",
-      async fromEnv(value, timeout) {
-        const handle = envHandle("DynamoDB", "DYNAMODB_ENDPOINT", () => dynamoDbReady(value));
-        await handle.waitReady(timeout);
+      fromEnv(value) {
         return {
-          ...handle,
+          ready: () => dynamoDbReady(value),
           endpoint: value,
           region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? localRegion,
           credentials: {

@@ -7,7 +7,7 @@ import { backendImages } from "./images.js";
 import { createLocalWorkspace } from "./local-server.js";
 import { retryOnPortRace, startLocalServer } from "./local-start.js";
 import { mySqlReady } from "./probes.js";
-import { envHandle, resolveBackend } from "./resolve-backend.js";
+import { resolveBackend } from "./resolve-backend.js";
 import type { MySqlBackend, StartBackendOptions } from "./types.js";
 
 /** Options of {@link startMySql}. */
@@ -49,16 +49,12 @@ export function startMySql(options?: StartMySqlOptions): Promise<MySqlBackend> {
     {
       label: "MySQL/MariaDB",
       envVar: "DATABASE_URL_MYSQL",
-      async fromEnv(value, timeout) {
+      fromEnv(value) {
         const url = new URL(value);
         const host = url.hostname;
         const port = Number(url.port || 3306);
-        const handle = envHandle("MySQL/MariaDB", "DATABASE_URL_MYSQL", () =>
-          mySqlReady(host, port),
-        );
-        await handle.waitReady(timeout);
         return {
-          ...handle,
+          ready: () => mySqlReady(host, port),
           url: value,
           host,
           port,

@@ -7,7 +7,7 @@ import { backendImages } from "./images.js";
 import { createLocalWorkspace } from "./local-server.js";
 import { retryOnPortRace, startLocalServer } from "./local-start.js";
 import { postgresReady } from "./probes.js";
-import { envHandle, resolveBackend } from "./resolve-backend.js";
+import { resolveBackend } from "./resolve-backend.js";
 import type { PostgresBackend, StartBackendOptions } from "./types.js";
 
 /** Options of {@link startPostgres}. */
@@ -49,18 +49,18 @@ export function startPostgres(options?: StartPostgresOptions): Promise<PostgresB
     {
       label: "PostgreSQL",
       envVar: "DATABASE_URL_POSTGRES",
-      async fromEnv(value, timeout) {
+      fromEnv(value) {
         const url = new URL(value);
-        const handle = envHandle("PostgreSQL", "DATABASE_URL_POSTGRES", () =>
-          postgresReady(
-            url.hostname,
-            Number(url.port || 5432),
-            decodeURIComponent(url.username || "postgres"),
-            decodeURIComponent(url.pathname.slice(1) || "postgres"),
-          ),
-        );
-        await handle.waitReady(timeout);
-        return { ...handle, url: value };
+        return {
+          ready: () =>
+            postgresReady(
+              url.hostname,
+              Number(url.port || 5432),
+              decodeURIComponent(url.username || "postgres"),
+              decodeURIComponent(url.pathname.slice(1) || "postgres"),
+            ),
+          url: value,
+        };
       },
       async fromContainer(testcontainers, timeout) {
         const container = await startContainer(testcontainers, {

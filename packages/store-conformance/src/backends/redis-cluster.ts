@@ -7,7 +7,7 @@ import { createLocalWorkspace, type ServerProcess } from "./local-server.js";
 import { retryOnPortRace, runUntilReady } from "./local-start.js";
 import { redisClusterReady, redisCommand, redisReady } from "./probes.js";
 import { localRedisArgs } from "./redis.js";
-import { envHandle, resolveBackend } from "./resolve-backend.js";
+import { resolveBackend } from "./resolve-backend.js";
 import type { RedisClusterBackend, StartBackendOptions } from "./types.js";
 import { waitUntil } from "./wait-until.js";
 
@@ -60,15 +60,13 @@ export function startRedisCluster(
     {
       label: "Redis Cluster",
       envVar: "REDIS_CLUSTER_NODES",
-      async fromEnv(value, timeout) {
+      fromEnv(value) {
         const nodes = value.split(",").map((entry) => {
           const [host, port] = entry.trim().split(/:(?=\d+$)/);
           if (!host || !port) throw new Error(`"${entry}" is not host:port`);
           return { host, port: Number(port) };
         });
-        const handle = envHandle("Redis Cluster", "REDIS_CLUSTER_NODES", allReady(nodes));
-        await handle.waitReady(timeout);
-        return { ...handle, nodes };
+        return { ready: allReady(nodes), nodes };
       },
       async fromContainer(testcontainers, timeout) {
         // One container, three nodes on the port numbers published outside, so the

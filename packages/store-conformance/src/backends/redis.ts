@@ -5,7 +5,7 @@ import { backendImages } from "./images.js";
 import { createLocalWorkspace } from "./local-server.js";
 import { retryOnPortRace, startLocalServer } from "./local-start.js";
 import { redisReady } from "./probes.js";
-import { envHandle, resolveBackend } from "./resolve-backend.js";
+import { resolveBackend } from "./resolve-backend.js";
 import type { RedisBackend, StartBackendOptions } from "./types.js";
 
 /** Options of {@link startRedis}. */
@@ -40,13 +40,11 @@ export function startRedis(options?: StartRedisOptions): Promise<RedisBackend> {
     {
       label: "Redis",
       envVar: "REDIS_URL",
-      async fromEnv(value, timeout) {
+      fromEnv(value) {
         const url = new URL(value);
         const host = url.hostname;
         const port = Number(url.port || 6379);
-        const handle = envHandle("Redis", "REDIS_URL", () => redisReady(host, port));
-        await handle.waitReady(timeout);
-        return { ...handle, url: value, host, port };
+        return { ready: () => redisReady(host, port), url: value, host, port };
       },
       async fromContainer(testcontainers, timeout) {
         const container = await startContainer(testcontainers, {

@@ -1,17 +1,23 @@
 import { BackendError } from "./backend-error.js";
 import { detectContainerRuntime } from "./container-runtime.js";
-import type { BackendSource, StartBackendOptions } from "./types.js";
+import type { BackendHandle, BackendSource, StartBackendOptions } from "./types.js";
 import { waitUntil } from "./wait-until.js";
 
 type Testcontainers = NonNullable<Awaited<ReturnType<typeof detectContainerRuntime>>>;
 
+/** What a backend named by its env var adds to the handle, and how to tell that it answers. */
+export type EnvBackend<T extends BackendHandle> = Omit<T, keyof BackendHandle> & {
+  ready(): Promise<boolean>;
+};
+
 /** How one kind of backend is found from each source. */
-export interface BackendRecipe<T> {
+export interface BackendRecipe<T extends BackendHandle> {
   /** "Redis", "PostgreSQL"…, for messages. */
   label: string;
   /** The env var naming an existing server. */
   envVar: string;
-  fromEnv(value: string, timeout: number): Promise<T>;
+  /** Reads the env var's value (throws if malformed); the server is used as is, never stopped. */
+  fromEnv(value: string): EnvBackend<T>;
   fromContainer(testcontainers: Testcontainers, timeout: number): Promise<T>;
   /** What is missing to start a local server (one phrase), or `undefined` when it can. */
   localMissing(): string | undefined;
@@ -41,7 +47,7 @@ const errorText = (error: unknown) =>
   (error instanceof Error ? error.message : String(error)).trim().replace(/\s*\n\s*/g, " | ");
 
 /** Tries each source in order; the first that has the backend wins. */
-export async function resolveBackend<T>(
+export async function resolveBackend<T extends BackendHandle>(
   recipe: BackendRecipe<T>,
   options: StartBackendOptions = {},
 ): Promise<T> {
@@ -57,7 +63,10 @@ export async function resolveBackend<T>(
       }
       // An explicit URL is what the user wants: failing it is an error, not a reason to look elsewhere.
       try {
-        return await recipe.fromEnv(value, timeout);
+        const { ready, ...details } = recipe.fromEnv(value);
+        await waitUntil(ready, { timeout, interval: 200 });
+        // The handle plus T's own fields is a T; TypeScript cannot follow Omit<T, …> back.
+        return { ...envHandle(recipe), ...details } as unknown as T;
       } catch (error) {
         throw new BackendError(
           "BACKEND_START_FAILED",
@@ -105,21 +114,13 @@ export async function resolveBackend<T>(
   );
 }
 
-/** A backend named by an env var: used as is, never stopped. */
-export function envHandle(label: string, envVar: string, ready: () => Promise<boolean>) {
+/** The handle of a backend named by an env var: used as is, never stopped. */
+function envHandle({ label, envVar }: { label: string; envVar: string }): BackendHandle {
   const refuse = async () => {
     throw new BackendError(
       "BACKEND_NOT_RESTARTABLE",
       `${label} from ${envVar} is not ours to stop or start`,
     );
   };
-  return {
-    source: "env" as const,
-    canRestart: false,
-    stop: refuse,
-    start: refuse,
-    close: async () => {},
-    /** Waits until the server answers. */
-    waitReady: (timeout: number) => waitUntil(ready, { timeout, interval: 200 }),
-  };
+  return { source: "env", canRestart: false, stop: refuse, start: refuse, close: async () => {} };
 }

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { detectContainerRuntime } from "../../src/backends/container-runtime.js";
-import { BackendError, type RedisBackend, startRedis } from "../../src/backends/index.js";
+import {
+  BackendError,
+  type BackendHandle,
+  type RedisBackend,
+  startRedis,
+} from "../../src/backends/index.js";
 import { redisReady } from "../../src/backends/probes.js";
 import { resolveBackend } from "../../src/backends/resolve-backend.js";
 
@@ -51,6 +56,16 @@ describe("backend sources", () => {
   it("takes an env URL first, and refuses to stop a server it does not own", async () => {
     const backend = await withEnv({ REDIS_URL: local.url }, () => startRedis());
     expect(backend).toMatchObject({ source: "env", canRestart: false, port: local.port });
+    expect(Object.keys(backend).sort()).toEqual([
+      "canRestart",
+      "close",
+      "host",
+      "port",
+      "source",
+      "start",
+      "stop",
+      "url",
+    ]);
     await expect(backend.stop()).rejects.toMatchObject({ code: "BACKEND_NOT_RESTARTABLE" });
     await backend.close();
     expect(await redisReady(local.host, local.port)).toBe(true);
@@ -67,11 +82,11 @@ describe("backend sources", () => {
   });
 
   it("keeps the message on one line when the server's own error spans many", async () => {
-    const error = await resolveBackend(
+    const error = await resolveBackend<BackendHandle>(
       {
         label: "Demo",
         envVar: "SESSIONKIT_DEMO_URL",
-        fromEnv: () => Promise.reject(new Error("unused")),
+        fromEnv: () => ({ ready: async () => false }),
         fromContainer: () => Promise.reject(new Error("unused")),
         localMissing: () => undefined,
         fromLocal: () =>
