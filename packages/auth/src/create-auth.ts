@@ -8,7 +8,7 @@ import {
 import { type AuthConfig, resolveConfig } from "./config.js";
 import { AuthError } from "./errors.js";
 import { jarOf, nextCookieStore, nextRequestHost, requestCookies } from "./http/request-cookies.js";
-import { applyCookieWrites, cookieInits, secureFor } from "./http/set-cookies.js";
+import { applySessionWrites, cookieInits, secureFor } from "./http/set-cookies.js";
 import { type LogoutTokenReplayCache, memoryReplayCache } from "./oidc/replay-cache.js";
 import type { AuthOptions } from "./options.js";
 import { jsonError } from "./routes/responses.js";
@@ -102,11 +102,6 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
     ...(options.onCallback === undefined ? {} : { onCallback: options.onCallback }),
   });
 
-  const apply = (request: Request, response: Response, writes: readonly CookieWrite[]) => {
-    if (writes.length === 0) return;
-    applyCookieWrites(response, cookieInits(config, writes, secureFor(config, request.url)));
-  };
-
   /** Cookie writes for a server action or route handler, through `next/headers`. */
   const withNextCookies = async (work: (jar: CookieJar) => Promise<CookieWrite[]>) => {
     const store = await nextCookieStore();
@@ -129,7 +124,7 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
     if (first instanceof Request) {
       const [request, response, options] = args as [Request, Response?, GetAccessTokenOptions?];
       const result = await accessTokens.get(requestCookies(request), options);
-      if (response) apply(request, response, result.writes);
+      if (response) applySessionWrites(config, request, response, result.writes);
       return result.accessToken;
     }
     let token: AccessToken | null = null;
@@ -166,7 +161,12 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
       return withNextCookies((jar) => core.update(jar, change));
     }
     const [request, response, change] = args;
-    apply(request, response, await core.update(requestCookies(request), change));
+    applySessionWrites(
+      config,
+      request,
+      response,
+      await core.update(requestCookies(request), change),
+    );
   }
 
   async function sessionkitMiddleware(request: NextRequest): Promise<NextResponse> {
@@ -195,16 +195,21 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
       writes = [];
     }
     const response = NextResponse.next();
-    apply(request, response, writes);
+    applySessionWrites(config, request, response, writes);
     return response;
   }
 
   async function saveSession(request: Request, response: Response, session: NewSession) {
-    apply(request, response, await core.save(requestCookies(request), session));
+    applySessionWrites(
+      config,
+      request,
+      response,
+      await core.save(requestCookies(request), session),
+    );
   }
 
   async function deleteSession(request: Request, response: Response) {
-    apply(request, response, await core.destroy(requestCookies(request)));
+    applySessionWrites(config, request, response, await core.destroy(requestCookies(request)));
   }
 
   return {

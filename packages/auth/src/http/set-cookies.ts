@@ -68,3 +68,14 @@ export function applyCookieWrites(response: Response, cookies: readonly CookieIn
   const known = (response as WithNextCookies).cookies?._parsed;
   if (known instanceof Map) for (const cookie of cookies) known.set(cookie.name, { ...cookie });
 }
+
+/** Adds session cookie writes (with the configured attributes) to `response`, if there are any. */
+export function applySessionWrites(
+  config: AuthConfig,
+  request: Request,
+  response: Response,
+  writes: readonly CookieWrite[],
+): void {
+  if (writes.length === 0) return;
+  applyCookieWrites(response, cookieInits(config, writes, secureFor(config, request.url)));
+}

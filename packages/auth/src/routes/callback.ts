@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server.js";
 import { AuthError } from "../errors.js";
 import { requestCookies } from "../http/request-cookies.js";
+import { applySessionWrites } from "../http/set-cookies.js";
 import { handleCallback } from "../oidc/callback.js";
 import {
   isLoginTransaction,
@@ -13,7 +14,6 @@ import type { CookieWrite } from "../session/session-cookies.js";
 import type { SessionData } from "../store/types.js";
 import {
   appendTransactionCookie,
-  applySessionWrites,
   describeFailure,
   errorPage,
   isCookieToken,

@@ -1,9 +1,8 @@
 import { NextResponse } from "next/server.js";
 import type { AuthConfig } from "../config.js";
 import { AuthError } from "../errors.js";
-import { applyCookieWrites, cookieInits, secureFor, serializeCookie } from "../http/set-cookies.js";
+import { secureFor, serializeCookie } from "../http/set-cookies.js";
 import { isOidcError } from "../oidc/oidc-error.js";
-import type { CookieWrite } from "../session/session-cookies.js";
 import { isSessionStoreError } from "../store/session-store-error.js";
 
 /** Auth route answers are per user: never stored by any cache. */
@@ -15,17 +14,6 @@ const COOKIE_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Whether `name` can be written back in a `Set-Cookie` header as is. */
 export function isCookieToken(name: string): boolean {
   return COOKIE_TOKEN.test(name);
-}
-
-/** Adds session cookie writes to a route's response. */
-export function applySessionWrites(
-  config: AuthConfig,
-  request: Request,
-  response: Response,
-  writes: readonly CookieWrite[],
-): void {
-  if (writes.length === 0) return;
-  applyCookieWrites(response, cookieInits(config, writes, secureFor(config, request.url)));
 }
 
 /**
