@@ -1,5 +1,7 @@
 import {
+  assertExpiresAt,
   assertLogoutTokenClaims,
+  assertSessionId,
   type LogoutTokenClaims,
   type LogoutTokenReplayStore,
   type SessionData,
@@ -92,32 +94,14 @@ export function redisStore(
 
   const guarded = createGuard(client, operationTimeout);
 
-  const checkId = (id: string) => {
-    if (typeof id !== "string" || id === "") {
-      throw new SessionStoreError(
-        "STORE_INVALID_ARGUMENT",
-        "a session id must be a non-empty string",
-      );
-    }
-  };
-
-  const checkExpiresAt = (expiresAt: number) => {
-    if (typeof expiresAt !== "number" || !Number.isFinite(expiresAt)) {
-      throw new SessionStoreError(
-        "STORE_INVALID_ARGUMENT",
-        "`expiresAt` must be a finite time in epoch milliseconds",
-      );
-    }
-  };
-
   const write = async (
     mode: "set" | "update",
     id: string,
     session: SessionData,
     { expiresAt }: SessionWriteOptions,
   ) => {
-    checkId(id);
-    checkExpiresAt(expiresAt);
+    assertSessionId(id);
+    assertExpiresAt(expiresAt);
     const json = serializeSession(session);
     const { iss, sid } = session.internal;
     const subRef = indexRef(iss, session.user.sub);
@@ -158,7 +142,12 @@ export function redisStore(
 
   return {
     get(id) {
-      checkId(id);
+      // A rejection, like every other method, not a synchronous throw.
+      try {
+        assertSessionId(id);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       const shard = shardOf(id, layout.shards);
       const key = sessionKey(bases[shard]!, id);
       // Plain promise chaining, not async/await: `get` is the hot path of every request.
@@ -187,7 +176,7 @@ export function redisStore(
     },
 
     async delete(id) {
-      checkId(id);
+      assertSessionId(id);
       const shard = shardOf(id, layout.shards);
       await guarded(() =>
         evaluate(
@@ -231,7 +220,7 @@ export function redisStore(
           "a logout token's `jti` must be a non-empty string",
         );
       }
-      checkExpiresAt(expiresAt);
+      assertExpiresAt(expiresAt);
       const key = logoutTokenKey(bases[shardOf(jti, layout.shards)]!, jti);
       // NX makes the claim atomic across instances; the key lives as long as the token could.
       const px = Math.max(1, Math.ceil(expiresAt - Date.now()));

@@ -268,6 +268,16 @@ export function describeBehaviour(target: () => Target) {
       expect(invalid(() => redisStore(client, { operationTimeout: -1 }))).toBe(true);
     });
 
+    it("rejects an empty session id in every operation, touching nothing", async () => {
+      fresh();
+      const invalid = { code: "STORE_INVALID_ARGUMENT" };
+      await expect(store.get("")).rejects.toMatchObject(invalid);
+      await expect(store.set("", aSession("ivy"), inOneMinute())).rejects.toMatchObject(invalid);
+      await expect(store.update("", aSession("ivy"), inOneMinute())).rejects.toMatchObject(invalid);
+      await expect(store.delete("")).rejects.toMatchObject(invalid);
+      expect((await keysOf(target(), prefix)).size).toBe(0);
+    });
+
     it("rejects an expiresAt that is not a finite time", async () => {
       fresh();
       await expect(
