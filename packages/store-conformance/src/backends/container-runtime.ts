@@ -47,13 +47,20 @@ export interface ContainerSpec {
   timeout: number;
 }
 
+/** The part of a backend handle that a container provides. */
+export interface ContainerHandle {
+  source: "testcontainers";
+  canRestart: true;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** A running container published on fixed host ports, so a restart keeps its address. */
 export interface ContainerBackend {
   host: string;
   ports: number[];
-  stop(): Promise<void>;
-  start(): Promise<void>;
-  close(): Promise<void>;
+  handle: ContainerHandle;
 }
 
 export async function startContainer(
@@ -75,7 +82,7 @@ export async function startContainer(
   const started = await container.start();
   const host = started.getHost();
   const client = await testcontainers.getContainerRuntimeClient();
-  const handle = client.container.getById(started.getId());
+  const runtimeHandle = client.container.getById(started.getId());
   const becomeReady = async () => {
     await waitUntil(() => spec.ready(host, hostPorts), { timeout: spec.timeout, interval: 100 });
     await spec.afterStart?.(host, hostPorts);
@@ -85,17 +92,21 @@ export async function startContainer(
   return {
     host,
     ports: hostPorts,
-    async stop() {
-      await client.container.stop(handle, { timeout: 1 });
-    },
-    async start() {
-      await client.container.start(handle);
-      await becomeReady();
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await started.stop({ timeout: 1 }).catch(() => client.container.remove(handle));
+    handle: {
+      source: "testcontainers",
+      canRestart: true,
+      async stop() {
+        await client.container.stop(runtimeHandle, { timeout: 1 });
+      },
+      async start() {
+        await client.container.start(runtimeHandle);
+        await becomeReady();
+      },
+      async close() {
+        if (closed) return;
+        closed = true;
+        await started.stop({ timeout: 1 }).catch(() => client.container.remove(runtimeHandle));
+      },
     },
   };
 }

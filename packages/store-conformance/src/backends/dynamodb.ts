@@ -77,14 +77,10 @@ export function startDynamoDb(options?: StartDynamoDbOptions): Promise<DynamoDbB
           timeout,
         });
         return {
-          source: "testcontainers",
-          canRestart: true,
+          ...container.handle,
           endpoint: `http://${container.host}:${container.ports[0]}`,
           region: localRegion,
           credentials: { ...localCredentials },
-          stop: container.stop,
-          start: container.start,
-          close: container.close,
         };
       },
       localMissing() {

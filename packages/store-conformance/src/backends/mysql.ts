@@ -73,12 +73,8 @@ export function startMySql(options?: StartMySqlOptions): Promise<MySqlBackend> {
           timeout,
         });
         return {
-          source: "testcontainers",
-          canRestart: true,
+          ...container.handle,
           ...details(container.host, container.ports[0]!),
-          stop: container.stop,
-          start: container.start,
-          close: container.close,
         };
       },
       localMissing: () =>

@@ -72,12 +72,8 @@ export function startPostgres(options?: StartPostgresOptions): Promise<PostgresB
           timeout,
         });
         return {
-          source: "testcontainers",
-          canRestart: true,
+          ...container.handle,
           url: postgresUrl(container.host, container.ports[0]!),
-          stop: container.stop,
-          start: container.start,
-          close: container.close,
         };
       },
       localMissing() {

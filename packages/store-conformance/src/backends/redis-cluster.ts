@@ -89,12 +89,8 @@ export function startRedisCluster(
           timeout,
         });
         return {
-          source: "testcontainers",
-          canRestart: true,
+          ...container.handle,
           nodes: container.ports.map((port) => ({ host: container.host, port })),
-          stop: container.stop,
-          start: container.start,
-          close: container.close,
         };
       },
       localMissing: () =>

@@ -55,14 +55,10 @@ export function startRedis(options?: StartRedisOptions): Promise<RedisBackend> {
         });
         const [port] = container.ports as [number];
         return {
-          source: "testcontainers",
-          canRestart: true,
+          ...container.handle,
           url: redisUrl(container.host, port),
           host: container.host,
           port,
-          stop: container.stop,
-          start: container.start,
-          close: container.close,
         };
       },
       localMissing: () =>
