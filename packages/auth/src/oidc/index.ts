@@ -39,12 +39,10 @@ export {
   type OidcErrorOptions,
 } from "./oidc-error.js";
 export {
-  createTokenRefresher,
   needsRefresh,
   type RefreshResult,
   type RefreshTokenSetOptions,
   refreshTokenSet,
-  type TokenRefresher,
 } from "./refresh.js";
 export {
   type LogoutTokenReplayCache,

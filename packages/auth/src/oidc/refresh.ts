@@ -5,7 +5,6 @@ import type { OidcConfig } from "./config.js";
 import { discover } from "./discovery.js";
 import { httpOptions } from "./http-options.js";
 import { OidcError } from "./oidc-error.js";
-import { createSingleFlight, type SingleFlight } from "./single-flight.js";
 import { tokenEndpointError } from "./token-errors.js";
 import { tokenSetFromResponse } from "./token-set.js";
 
@@ -91,36 +90,5 @@ export async function refreshTokenSet(
   return {
     tokenSet: tokenSetFromResponse(result, now, tokenSet),
     ...(claims === undefined ? {} : { idTokenClaims: claims }),
-  };
-}
-
-/** Refreshes token sets, one request at a time per session. */
-export interface TokenRefresher {
-  /**
-   * Refreshes `tokenSet` for session `sessionId`; parallel calls with the same id share one token
-   * request (and its result or error), so a rotating refresh token is spent only once.
-   */
-  refresh(
-    sessionId: string,
-    tokenSet: TokenSet,
-    options?: RefreshTokenSetOptions,
-  ): Promise<RefreshResult>;
-  /** How many sessions have a refresh in flight. */
-  readonly inFlight: number;
-}
-
-/**
- * Creates a {@link TokenRefresher} for `config`. Single-flight holds within one process; across
- * instances, rolling `update`s keep the last writer, and the provider's reuse detection decides.
- */
-export function createTokenRefresher(config: OidcConfig): TokenRefresher {
-  const flight: SingleFlight<RefreshResult> = createSingleFlight();
-  return {
-    refresh(sessionId, tokenSet, options) {
-      return flight.run(sessionId, () => refreshTokenSet(config, tokenSet, options));
-    },
-    get inFlight() {
-      return flight.size;
-    },
   };
 }

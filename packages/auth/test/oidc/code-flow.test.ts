@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   buildLogoutUrl,
   createLoginRequest,
-  createTokenRefresher,
+  createSingleFlight,
   discover,
   type FetchFunction,
   handleCallback,
@@ -10,6 +10,7 @@ import {
   type OidcConfig,
   type OidcErrorCode,
   type OidcOptions,
+  type RefreshResult,
   refreshTokenSet,
   resolveOidcConfig,
 } from "../../src/oidc/index.js";
@@ -392,19 +393,22 @@ describe("refresh", () => {
     const config = configFor(op, { fetch: counter.fetch });
     const { tokenSet } = await session(config);
     const before = counter.tokenRequests();
-    const refresher = createTokenRefresher(config);
+    // The pairing the access-token path uses: refreshTokenSet inside a per-session single flight.
+    const flight = createSingleFlight<RefreshResult>();
+    const refresh = (sessionId: string, current: typeof tokenSet) =>
+      flight.run(sessionId, () => refreshTokenSet(config, current));
     const [a, b, c] = await Promise.all([
-      refresher.refresh("session-1", tokenSet),
-      refresher.refresh("session-1", tokenSet),
-      refresher.refresh("session-1", tokenSet),
+      refresh("session-1", tokenSet),
+      refresh("session-1", tokenSet),
+      refresh("session-1", tokenSet),
     ]);
     expect(counter.tokenRequests() - before).toBe(1);
     expect(b).toBe(a);
     expect(c).toBe(a);
-    expect(refresher.inFlight).toBe(0);
+    expect(flight.size).toBe(0);
     // Had the rotated token been spent twice, the provider would have revoked the grant and this
     // refresh would fail.
-    const next = await refresher.refresh("session-1", a.tokenSet);
+    const next = await refresh("session-1", a.tokenSet);
     expect(next.tokenSet.refreshToken).not.toBe(a.tokenSet.refreshToken);
     expect(counter.tokenRequests() - before).toBe(2);
   });
@@ -429,10 +433,10 @@ describe("refresh", () => {
     const config = configFor(op, { fetch: counter.fetch });
     const [one, two] = await Promise.all([session(config), session(config)]);
     const before = counter.tokenRequests();
-    const refresher = createTokenRefresher(config);
+    const flight = createSingleFlight<RefreshResult>();
     const [a, b] = await Promise.all([
-      refresher.refresh("one", one.tokenSet),
-      refresher.refresh("two", two.tokenSet),
+      flight.run("one", () => refreshTokenSet(config, one.tokenSet)),
+      flight.run("two", () => refreshTokenSet(config, two.tokenSet)),
     ]);
     expect(counter.tokenRequests() - before).toBe(2);
     expect(a.tokenSet.accessToken).not.toBe(b.tokenSet.accessToken);
