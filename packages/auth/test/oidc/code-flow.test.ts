@@ -196,31 +196,31 @@ describe("callback", () => {
     );
   });
 
-  it("rejects a code exchanged with another PKCE verifier", async () => {
-    const config = configFor(op);
-    const { request, callbackUrl } = await login(config);
-    const other = await createLoginRequest(config);
-    await expectOidcError(
-      handleCallback(config, callbackUrl, {
-        ...request.transaction,
-        codeVerifier: other.transaction.codeVerifier,
-      }),
+  // Each field swapped for the one of another login: the provider or the ID token check refuses it.
+  it.each([
+    [
+      "a code exchanged with another PKCE verifier",
+      "codeVerifier",
       "OIDC_CODE_REJECTED",
       "invalid_grant",
-    );
-  });
-
-  it("rejects an ID token whose nonce is not the transaction's", async () => {
+    ],
+    [
+      "an ID token whose nonce is not the transaction's",
+      "nonce",
+      "OIDC_ID_TOKEN_INVALID",
+      "nonce_mismatch",
+    ],
+  ] as const)("rejects %s", async (_, field, code, reason) => {
     const config = configFor(op);
     const { request, callbackUrl } = await login(config);
     const other = await createLoginRequest(config);
     await expectOidcError(
       handleCallback(config, callbackUrl, {
         ...request.transaction,
-        nonce: other.transaction.nonce,
+        [field]: other.transaction[field],
       }),
-      "OIDC_ID_TOKEN_INVALID",
-      "nonce_mismatch",
+      code,
+      reason,
     );
   });
 
