@@ -28,6 +28,29 @@ export async function runUntilReady(
   return server;
 }
 
+/**
+ * Runs a one-shot setup command (initdb, mariadb-install-db) in `workspace` to a
+ * clean exit; on failure removes the workspace and rejects with its last log lines.
+ */
+export async function runToCompletion(
+  workspace: LocalWorkspace,
+  name: string,
+  command: ServerCommand,
+): Promise<void> {
+  const { child } = workspace.spawn(name, command);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.once("error", reject);
+      child.once("close", (code) =>
+        code === 0 ? resolve() : reject(new Error(`${name} failed: ${workspace.logTail(name)}`)),
+      );
+    });
+  } catch (error) {
+    await workspace.close();
+    throw error;
+  }
+}
+
 /** Tries `attempt` up to three times: a port found free can be taken by someone else before we bind it. */
 export async function retryOnPortRace<T>(attempt: () => Promise<T>): Promise<T> {
   let lastError: unknown;

@@ -5,7 +5,7 @@ import { startContainer } from "./container-runtime.js";
 import { freePort } from "./free-port.js";
 import { backendImages } from "./images.js";
 import { createLocalWorkspace } from "./local-server.js";
-import { retryOnPortRace, startLocalServer } from "./local-start.js";
+import { retryOnPortRace, runToCompletion, startLocalServer } from "./local-start.js";
 import { mySqlReady } from "./probes.js";
 import { resolveBackend } from "./resolve-backend.js";
 import type { MySqlBackend, StartBackendOptions } from "./types.js";
@@ -96,29 +96,17 @@ export function startMySql(options?: StartMySqlOptions): Promise<MySqlBackend> {
               `GRANT ALL PRIVILEGES ON *.* TO '${user}'@'%' WITH GRANT OPTION;`,
             ].join("\n"),
           );
-          try {
-            const install = workspace.spawn("install", {
-              command: binaries.install,
-              args: [
-                "--no-defaults",
-                `--datadir=${data}`,
-                "--auth-root-authentication-method=socket", // no password-less root over TCP
-                "--skip-test-db",
-                "--skip-name-resolve",
-                ...asRoot,
-              ],
-            });
-            await new Promise<void>((resolve, reject) =>
-              install.child.once("close", (code) =>
-                code === 0
-                  ? resolve()
-                  : reject(new Error(`mariadb-install-db failed: ${workspace.logTail("install")}`)),
-              ),
-            );
-          } catch (error) {
-            await workspace.close();
-            throw error;
-          }
+          await runToCompletion(workspace, "mariadb-install-db", {
+            command: binaries.install,
+            args: [
+              "--no-defaults",
+              `--datadir=${data}`,
+              "--auth-root-authentication-method=socket", // no password-less root over TCP
+              "--skip-test-db",
+              "--skip-name-resolve",
+              ...asRoot,
+            ],
+          });
           const server = await startLocalServer(
             workspace,
             "mariadbd",

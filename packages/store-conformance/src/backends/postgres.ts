@@ -5,7 +5,7 @@ import { startContainer } from "./container-runtime.js";
 import { freePort } from "./free-port.js";
 import { backendImages } from "./images.js";
 import { createLocalWorkspace } from "./local-server.js";
-import { retryOnPortRace, startLocalServer } from "./local-start.js";
+import { retryOnPortRace, runToCompletion, startLocalServer } from "./local-start.js";
 import { postgresReady } from "./probes.js";
 import { resolveBackend } from "./resolve-backend.js";
 import type { PostgresBackend, StartBackendOptions } from "./types.js";
@@ -89,37 +89,25 @@ export function startPostgres(options?: StartPostgresOptions): Promise<PostgresB
           const workspace = createLocalWorkspace("postgres", owner);
           const port = await freePort();
           const data = join(workspace.dir, "data");
-          try {
-            const pwfile = join(workspace.dir, "pwfile");
-            writeFileSync(pwfile, password);
-            const init = workspace.spawn("initdb", {
-              command: binaries.initdb,
-              args: [
-                "-D",
-                data,
-                "-U",
-                user,
-                `--pwfile=${pwfile}`,
-                "--auth-local=trust",
-                "--auth-host=scram-sha-256",
-                "--no-sync",
-                "--encoding=UTF8",
-                "--locale=C",
-              ],
-              ...(owner ? { user: owner } : {}),
-              env: { LC_ALL: "C" },
-            });
-            await new Promise<void>((resolve, reject) =>
-              init.child.once("close", (code) =>
-                code === 0
-                  ? resolve()
-                  : reject(new Error(`initdb failed: ${workspace.logTail("initdb")}`)),
-              ),
-            );
-          } catch (error) {
-            await workspace.close();
-            throw error;
-          }
+          const pwfile = join(workspace.dir, "pwfile");
+          writeFileSync(pwfile, password);
+          await runToCompletion(workspace, "initdb", {
+            command: binaries.initdb,
+            args: [
+              "-D",
+              data,
+              "-U",
+              user,
+              `--pwfile=${pwfile}`,
+              "--auth-local=trust",
+              "--auth-host=scram-sha-256",
+              "--no-sync",
+              "--encoding=UTF8",
+              "--locale=C",
+            ],
+            ...(owner ? { user: owner } : {}),
+            env: { LC_ALL: "C" },
+          });
           const server = await startLocalServer(
             workspace,
             "postgres",

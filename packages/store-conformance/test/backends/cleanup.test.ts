@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createLocalWorkspace, startWatchdog } from "../../src/backends/local-server.js";
+import { runToCompletion } from "../../src/backends/local-start.js";
 import { waitUntil } from "../../src/backends/wait-until.js";
 
 const isRunning = (pid: number) => {
@@ -25,6 +26,15 @@ describe("local servers are cleaned up", () => {
     expect(server.exitReason()).toMatch(/sleep exited/);
     expect(existsSync(workspace.dir)).toBe(false);
     await workspace.close(); // idempotent
+  });
+
+  it("a failed setup step says why, in one line, and removes the temp dir", async () => {
+    const workspace = createLocalWorkspace("cleanup");
+    const setup = { command: "sh", args: ["-c", "echo 'initdb: bad locale' >&2; exit 3"] };
+    await expect(runToCompletion(workspace, "initdb", setup)).rejects.toThrow(
+      "initdb failed: initdb: bad locale",
+    );
+    expect(existsSync(workspace.dir)).toBe(false);
   });
 
   it("a watchdog kills them and removes the dir when the owning process dies without cleaning up", async () => {
