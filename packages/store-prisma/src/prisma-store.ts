@@ -1,5 +1,7 @@
 import {
+  assertExpiresAt,
   assertLogoutTokenClaims,
+  assertSessionId,
   type LogoutTokenClaims,
   parseStoredSession,
   type SessionData,
@@ -42,22 +44,8 @@ const MAX_BATCH_SIZE = 10_000;
 
 /** Epoch milliseconds as the BigInt column stores them, rounded up so a lifetime is never cut short. */
 function toMillis(expiresAt: number): bigint {
-  if (typeof expiresAt !== "number" || !Number.isFinite(expiresAt)) {
-    throw new SessionStoreError(
-      "STORE_INVALID_ARGUMENT",
-      "`expiresAt` must be a finite number of epoch milliseconds",
-    );
-  }
+  assertExpiresAt(expiresAt);
   return BigInt(Math.ceil(expiresAt));
-}
-
-function assertId(id: string): void {
-  if (typeof id !== "string" || id === "") {
-    throw new SessionStoreError(
-      "STORE_INVALID_ARGUMENT",
-      "a session id must be a non-empty string",
-    );
-  }
 }
 
 function assertCount(name: string, value: number, max: number): void {
@@ -113,7 +101,7 @@ export function prismaStore(prisma: object, options: PrismaStoreOptions = {}): P
 
   return {
     async get(id) {
-      if (typeof id !== "string" || id === "") return null;
+      assertSessionId(id);
       const now = BigInt(Date.now());
       const row = await attempt("get", () =>
         sessions.findUnique({ where: { id }, select: { data: true, expiresAt: true } }),
@@ -129,14 +117,14 @@ export function prismaStore(prisma: object, options: PrismaStoreOptions = {}): P
     },
 
     async set(id, session, { expiresAt }: SessionWriteOptions) {
-      assertId(id);
+      assertSessionId(id);
       const expires = toMillis(expiresAt);
+      const fields = rowFields(session, expires);
       const now = Date.now();
       if (expires <= BigInt(now)) {
         await attempt("set", () => sessions.deleteMany({ where: { id } }));
         return;
       }
-      const fields = rowFields(session, expires);
       const upsert = () =>
         sessions.upsert({
           where: { id },
@@ -158,8 +146,9 @@ export function prismaStore(prisma: object, options: PrismaStoreOptions = {}): P
     },
 
     async update(id, session, { expiresAt }: SessionWriteOptions) {
-      assertId(id);
+      assertSessionId(id);
       const expires = toMillis(expiresAt);
+      const data = rowFields(session, expires);
       const now = BigInt(Date.now());
       const live = { id, expiresAt: { gt: now } };
       if (expires <= now) {
@@ -167,13 +156,12 @@ export function prismaStore(prisma: object, options: PrismaStoreOptions = {}): P
         const { count } = await attempt("update", () => sessions.deleteMany({ where: live }));
         return count > 0;
       }
-      const data = rowFields(session, expires);
       const { count } = await attempt("update", () => sessions.updateMany({ where: live, data }));
       return count > 0;
     },
 
     async delete(id) {
-      if (typeof id !== "string" || id === "") return;
+      assertSessionId(id);
       await attempt("delete", () => sessions.deleteMany({ where: { id } }));
     },
 

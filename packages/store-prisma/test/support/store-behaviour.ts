@@ -154,6 +154,23 @@ export function testPrismaStoreBehaviour(database: TestDatabase): void {
       );
     });
 
+    it("rejects an empty id in every operation, and a non-session even with a past expiresAt", async () => {
+      const { store } = context;
+      const invalid = { code: "STORE_INVALID_ARGUMENT" };
+      const expiresAt = Date.now() + 60_000;
+      const session = makeSession("a", undefined, expiresAt);
+      await expect(store.get("")).rejects.toMatchObject(invalid);
+      await expect(store.set("", session, { expiresAt })).rejects.toMatchObject(invalid);
+      await expect(store.update("", session, { expiresAt })).rejects.toMatchObject(invalid);
+      await expect(store.delete("")).rejects.toMatchObject(invalid);
+      await store.set("kept", session, { expiresAt });
+      const notASession = { user: {} } as unknown as SessionData;
+      const past = { expiresAt: Date.now() - 1 };
+      await expect(store.set("kept", notASession, past)).rejects.toMatchObject(invalid);
+      await expect(store.update("kept", notASession, past)).rejects.toMatchObject(invalid);
+      expect(await store.get("kept")).toEqual(session);
+    });
+
     it("a subject longer than its column is refused as too large, never truncated", async () => {
       const { store } = context;
       const expiresAt = Date.now() + 60_000;
