@@ -127,12 +127,8 @@ export function testBackChannelLogout<S extends SessionStore>(
       withStore(o, async (store) => {
         const iss = newIssuer();
         const id = newId();
-        const [oldSub, oldSid, newSub, newSid] = [
-          unique("sub"),
-          unique("sid"),
-          unique("sub"),
-          unique("sid"),
-        ];
+        const [oldSub, newSub] = [unique("sub"), unique("sub")];
+        const [oldSid, newSid] = [unique("sid"), unique("sid")];
         await put(store, id, makeSession({ iss, sub: oldSub, sid: oldSid }));
         await put(store, id, makeSession({ iss, sub: newSub, sid: newSid }));
         expect(await store.deleteByLogoutToken({ iss, sid: oldSid })).toBe(0);
@@ -146,12 +142,8 @@ export function testBackChannelLogout<S extends SessionStore>(
       withStore(o, async (store) => {
         const iss = newIssuer();
         const id = newId();
-        const [oldSub, oldSid, newSub, newSid] = [
-          unique("sub"),
-          unique("sid"),
-          unique("sub"),
-          unique("sid"),
-        ];
+        const [oldSub, newSub] = [unique("sub"), unique("sub")];
+        const [oldSid, newSid] = [unique("sid"), unique("sid")];
         await put(store, id, makeSession({ iss, sub: oldSub, sid: oldSid }));
         const next = makeSession({ iss, sub: newSub, sid: newSid });
         expect(await store.update(id, next, lasting())).toBe(true);
