@@ -1,3 +1,4 @@
+import { type Env, envText, processEnv } from "./env.js";
 import { AuthError } from "./errors.js";
 import { type OidcConfig, resolveOidcConfig } from "./oidc/config.js";
 import type { AuthLogger, AuthOptions } from "./options.js";
@@ -39,11 +40,6 @@ const COOKIE_NAME = /^[!#$%&'*+\-^_`|~0-9A-Za-z]+$/;
 const STORE_METHODS = ["get", "set", "update", "delete", "deleteByLogoutToken"] as const;
 
 const invalid = (message: string) => new AuthError("AUTH_CONFIG_INVALID", message);
-
-function processEnv(): Record<string, string | undefined> {
-  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
-  return proc?.env ?? {};
-}
 
 function optionalUrl(value: string | undefined, what: string): string | undefined {
   if (value === undefined || value === "") return undefined;
@@ -119,12 +115,7 @@ function optionalBoolean(value: unknown, name: string): boolean | undefined {
   throw invalid(`\`${name}\` must be a boolean`);
 }
 
-function envText(env: Record<string, string | undefined>, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === "" ? undefined : value;
-}
-
-function envSeconds(env: Record<string, string | undefined>, name: string): number | undefined {
+function envSeconds(env: Env, name: string): number | undefined {
   const value = envText(env, name);
   if (value === undefined) return undefined;
   if (!/^\d+(\.\d+)?$/.test(value)) throw invalid(`${name} must be a number of seconds`);

@@ -1,3 +1,4 @@
+import { type Env, envText, processEnv } from "../env.js";
 import { AuthError } from "../errors.js";
 import { createDiscoveryCache, type DiscoveryCache } from "./discovery-cache.js";
 import { createJwksCache, type JwksCache } from "./jwks-cache.js";
@@ -120,7 +121,7 @@ export interface OidcConfig {
 }
 
 /** The environment variables {@link resolveOidcConfig} reads. */
-export type OidcEnv = Readonly<Record<string, string | undefined>>;
+export type OidcEnv = Env;
 
 export const DEFAULT_ROUTES: Readonly<OidcRoutes> = Object.freeze({
   login: "/auth/login",
@@ -159,15 +160,8 @@ function invalid(name: string, problem: string): AuthError {
   return new AuthError("AUTH_CONFIG_INVALID", `${name} ${problem}`);
 }
 
-function defaultEnv(): OidcEnv {
-  const process = (globalThis as { process?: { env?: OidcEnv } }).process;
-  return process?.env ?? {};
-}
-
 function pick(option: string | undefined, env: OidcEnv, envName: string): string | undefined {
-  if (option !== undefined) return option;
-  const value = env[envName];
-  return value === undefined || value.trim() === "" ? undefined : value.trim();
+  return option !== undefined ? option : envText(env, envName);
 }
 
 function label(optionName: string, envName?: string): string {
@@ -254,7 +248,7 @@ function routePath(value: unknown, key: keyof OidcRoutes): string {
  */
 export function resolveOidcConfig(
   options: OidcOptions = {},
-  env: OidcEnv = defaultEnv(),
+  env: OidcEnv = processEnv(),
 ): OidcConfig {
   const issuerText = required(options.issuer, env, "issuer", "AUTH_ISSUER");
   const issuerUrl = absoluteUrl(issuerText, label("issuer", "AUTH_ISSUER"));
