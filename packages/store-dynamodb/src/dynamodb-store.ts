@@ -5,13 +5,14 @@ import {
   PutItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import {
+  assertExpiresAt,
   assertLogoutTokenClaims,
+  assertSessionId,
   type LogoutTokenClaims,
   parseStoredSession,
   type SessionData,
   type SessionStore,
   SessionStoreError,
-  type SessionWriteOptions,
 } from "@sessionkit/auth/store";
 import { deleteItems } from "./delete-items.js";
 import { queryIndex } from "./query-index.js";
@@ -52,15 +53,6 @@ const positive = (value: number | undefined, fallback: number, what: string): nu
     throw new SessionStoreError("STORE_INVALID_ARGUMENT", `${what} must be a positive number`);
   }
   return resolved;
-};
-
-const assertExpiresAt = ({ expiresAt }: SessionWriteOptions) => {
-  if (!Number.isFinite(expiresAt)) {
-    throw new SessionStoreError(
-      "STORE_INVALID_ARGUMENT",
-      "`expiresAt` must be a time in epoch milliseconds",
-    );
-  }
 };
 
 /**
@@ -104,6 +96,7 @@ export function dynamoDbStore(client: DynamoDBClient, options: DynamoDbStoreOpti
 
   return {
     async get(id: string): Promise<SessionData | null> {
+      assertSessionId(id);
       let item: SessionItem | undefined;
       try {
         const output = await client.send(
@@ -127,11 +120,12 @@ export function dynamoDbStore(client: DynamoDBClient, options: DynamoDbStoreOpti
       return session;
     },
 
-    async set(id, session, writeOptions) {
-      assertExpiresAt(writeOptions);
-      const { expiresAt } = writeOptions;
-      if (expiresAt <= Date.now()) return deleteItem(id);
+    async set(id, session, { expiresAt }) {
+      assertSessionId(id);
+      assertExpiresAt(expiresAt);
+      // Built first so a non-session is refused even by a write that only deletes.
       const item = sessionItem(layout, id, session, expiresAt);
+      if (expiresAt <= Date.now()) return deleteItem(id);
       try {
         await client.send(new PutItemCommand({ TableName: tableName, Item: item }));
       } catch (error) {
@@ -139,9 +133,10 @@ export function dynamoDbStore(client: DynamoDBClient, options: DynamoDbStoreOpti
       }
     },
 
-    async update(id, session, writeOptions) {
-      assertExpiresAt(writeOptions);
-      const { expiresAt } = writeOptions;
+    async update(id, session, { expiresAt }) {
+      assertSessionId(id);
+      assertExpiresAt(expiresAt);
+      const item = sessionItem(layout, id, session, expiresAt);
       const now = Date.now();
       const values = { ":now": { N: String(now) } };
       try {
@@ -156,7 +151,6 @@ export function dynamoDbStore(client: DynamoDBClient, options: DynamoDbStoreOpti
             }),
           );
         } else {
-          const item = sessionItem(layout, id, session, expiresAt);
           await client.send(
             new PutItemCommand({
               TableName: tableName,
@@ -173,7 +167,10 @@ export function dynamoDbStore(client: DynamoDBClient, options: DynamoDbStoreOpti
       }
     },
 
-    delete: deleteItem,
+    async delete(id) {
+      assertSessionId(id);
+      await deleteItem(id);
+    },
 
     async deleteByLogoutToken(claims: LogoutTokenClaims): Promise<number> {
       assertLogoutTokenClaims(claims);

@@ -450,6 +450,29 @@ describe("dynamoDbStore: limits and errors", () => {
       "STORE_INVALID_ARGUMENT",
     );
   });
+
+  it("rejects an empty id in every operation without a request, and a non-session even with a past expiresAt", async () => {
+    const { store, table } = await newStore();
+    const requests = countRequests(client);
+    try {
+      const codes = [
+        await storeError(store.get("")),
+        await storeError(store.set("", session("a"), inAMinute())),
+        await storeError(store.update("", session("a"), inAMinute())),
+        await storeError(store.delete("")),
+      ].map((error) => error.code);
+      expect(codes).toEqual(Array(4).fill("STORE_INVALID_ARGUMENT"));
+      expect(requests.total()).toBe(0);
+    } finally {
+      client.middlewareStack.remove("sessionkitCountRequests");
+    }
+    await store.set("kept", session("a"), inAMinute());
+    const bad = { user: {} } as unknown as ReturnType<typeof session>;
+    const past = { expiresAt: Date.now() - 1 };
+    expect((await storeError(store.set("kept", bad, past))).code).toBe("STORE_INVALID_ARGUMENT");
+    expect((await storeError(store.update("kept", bad, past))).code).toBe("STORE_INVALID_ARGUMENT");
+    expect(await rawItem(table.tableName, "kept")).toBeDefined();
+  });
 });
 
 describe("createSessionTable", () => {
