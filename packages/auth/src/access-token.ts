@@ -1,4 +1,4 @@
-import { AuthError } from "./errors.js";
+import { storeUnavailable } from "./errors.js";
 import type { OidcConfig } from "./oidc/config.js";
 import { OidcError } from "./oidc/oidc-error.js";
 import { needsRefresh, refreshTokenSet } from "./oidc/refresh.js";
@@ -61,9 +61,7 @@ export function createAccessTokens(oidc: OidcConfig, core: SessionCore): AccessT
       const now = Date.now();
       const read = await core.read(jar, now);
       if (read.kind === "unavailable") {
-        throw new AuthError("AUTH_STORE_UNAVAILABLE", "the session store is unavailable", {
-          cause: read.error,
-        });
+        throw storeUnavailable(read.error);
       }
       if (read.kind === "invalid")
         return { accessToken: null, writes: core.clear(read.cookieNames) };

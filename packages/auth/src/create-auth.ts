@@ -6,7 +6,7 @@ import {
   type GetAccessTokenOptions,
 } from "./access-token.js";
 import { type AuthConfig, resolveConfig } from "./config.js";
-import { AuthError } from "./errors.js";
+import { AuthError, storeUnavailable } from "./errors.js";
 import { jarOf, nextCookieStore, nextRequestHost, requestCookies } from "./http/request-cookies.js";
 import { applySessionWrites, cookieInits, secureFor } from "./http/set-cookies.js";
 import { type LogoutTokenReplayCache, memoryReplayCache } from "./oidc/replay-cache.js";
@@ -146,9 +146,7 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
     const read = await core.read(jar);
     if (read.kind === "valid") return read.session;
     if (read.kind === "unavailable" && config.onStoreError === "throw") {
-      throw new AuthError("AUTH_STORE_UNAVAILABLE", "the session store is unavailable", {
-        cause: read.error,
-      });
+      throw storeUnavailable(read.error);
     }
     return null;
   }

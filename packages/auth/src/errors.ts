@@ -1,3 +1,5 @@
+import type { SessionStoreError } from "./store/session-store-error.js";
+
 /** Stable codes of {@link AuthError}. */
 export type AuthErrorCode =
   /** An option or environment variable is missing or malformed. */
@@ -50,4 +52,9 @@ export class AuthError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
   }
+}
+
+/** The `AUTH_STORE_UNAVAILABLE` error every store-backed operation throws; `cause` is the store's error. */
+export function storeUnavailable(cause: SessionStoreError): AuthError {
+  return new AuthError("AUTH_STORE_UNAVAILABLE", "the session store is unavailable", { cause });
 }

@@ -1,5 +1,5 @@
 import type { AuthConfig } from "../config.js";
-import { AuthError } from "../errors.js";
+import { AuthError, storeUnavailable } from "../errors.js";
 import { SessionStoreError } from "../store/session-store-error.js";
 import { isSessionData } from "../store/stored-session.js";
 import type { SessionData, SessionInternal, SessionStore } from "../store/types.js";
@@ -134,9 +134,7 @@ export function createSessionCore(
       });
       storeOk();
     } catch (error) {
-      throw new AuthError("AUTH_STORE_UNAVAILABLE", "the session store is unavailable", {
-        cause: storeFailed(error),
-      });
+      throw storeUnavailable(storeFailed(error));
     }
     return writesFor({ ref }, session.internal.expiresAt, present, now);
   };
@@ -241,9 +239,7 @@ export function createSessionCore(
   async function update(jar: CookieJar, change: SessionUpdate, now = Date.now()) {
     const current = await read(jar, now);
     if (current.kind === "unavailable") {
-      throw new AuthError("AUTH_STORE_UNAVAILABLE", "the session store is unavailable", {
-        cause: current.error,
-      });
+      throw storeUnavailable(current.error);
     }
     if (current.kind !== "valid") {
       throw new AuthError("AUTH_SESSION_MISSING", "updateSession: the request has no session");
@@ -263,9 +259,7 @@ export function createSessionCore(
       written = await store.update(current.storeId, session, { expiresAt });
       storeOk();
     } catch (error) {
-      throw new AuthError("AUTH_STORE_UNAVAILABLE", "the session store is unavailable", {
-        cause: storeFailed(error),
-      });
+      throw storeUnavailable(storeFailed(error));
     }
     if (!written) {
       throw new AuthError("AUTH_SESSION_MISSING", "updateSession: the session has ended");
