@@ -2,6 +2,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { badCookieSuite } from "./bad-cookies.suite.js";
 import { loginSuite } from "./login.suite.js";
+import { outageSuite } from "./outage.suite.js";
 import { sharedStoreSuite } from "./shared-store.suite.js";
 import { launchBrowser } from "./support/browser.js";
 
@@ -26,3 +27,4 @@ const getBrowser = () => {
 badCookieSuite(getBrowser);
 loginSuite(getBrowser);
 sharedStoreSuite(getBrowser);
+outageSuite(getBrowser);

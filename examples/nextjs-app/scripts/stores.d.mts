@@ -10,6 +10,8 @@ export interface PrepareStoreOptions {
 export interface PreparedStore {
   /** `SESSION_STORE` and the variables the chosen store reads. */
   env: Record<string, string>;
+  /** The store's server, when the demo found or started it through the test backends (outage tests stop it). */
+  backend?: { readonly canRestart: boolean; stop(): Promise<void>; start(): Promise<void> };
   close(): Promise<void>;
 }
 

@@ -21,6 +21,7 @@ async function redis({ isolate, log }) {
       REDIS_URL: backend.url,
       SESSION_REDIS_PREFIX: isolate ? `sessionkit-demo-${suffix()}:` : "sessionkit-demo:",
     },
+    backend,
     close: () => backend.close(),
   };
 }
@@ -28,13 +29,12 @@ async function redis({ isolate, log }) {
 async function prisma({ isolate, log }) {
   const pg = (await import("pg")).default;
   let url = process.env.DATABASE_URL;
-  let close = noop;
+  let backend;
   if (!url) {
     const { startPostgres } = await import("@sessionkit/store-conformance/backends");
-    const backend = await startPostgres();
+    backend = await startPostgres();
     log(`PostgreSQL (${backend.source})`);
     url = backend.url;
-    close = () => backend.close();
   }
   const schema = isolate ? `sessionkit_demo_${suffix()}` : "sessionkit_demo";
   const migration = await readFile(
@@ -61,6 +61,7 @@ async function prisma({ isolate, log }) {
   }
   return {
     env: { DATABASE_URL: url, SESSION_DB_SCHEMA: schema },
+    backend,
     async close() {
       if (isolate) {
         const dropper = new pg.Client({ connectionString: url });
@@ -69,7 +70,7 @@ async function prisma({ isolate, log }) {
           .query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
           .finally(() => dropper.end());
       }
-      await close();
+      await backend?.close();
     },
   };
 }
@@ -95,6 +96,7 @@ async function dynamodb({ isolate, log }) {
       AWS_SECRET_ACCESS_KEY: backend.credentials.secretAccessKey,
       SESSION_DYNAMODB_TABLE: tableName,
     },
+    backend,
     async close() {
       if (isolate)
         await client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => {});
@@ -115,5 +117,9 @@ export async function prepareStore(kind, options = {}) {
     isolate: options.isolate ?? false,
     log: options.log ?? (() => {}),
   });
-  return { env: { SESSION_STORE: kind, ...prepared.env }, close: prepared.close };
+  return {
+    env: { SESSION_STORE: kind, ...prepared.env },
+    backend: prepared.backend,
+    close: prepared.close,
+  };
 }

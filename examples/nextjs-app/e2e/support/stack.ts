@@ -9,6 +9,7 @@ export type StoreKind = "cookie" | "redis" | "prisma" | "dynamodb";
 /** The dev provider, a store and one or more `next start` instances of one build. */
 export interface Stack {
   provider: DevProvider;
+  store: PreparedStore;
   apps: NextServer[];
   secret: string;
   /** Refresh-token grants the provider answered. */
@@ -100,7 +101,7 @@ export async function startStack(options: {
         return app;
       }),
     );
-    return { provider, apps, secret, backchannel, refreshes: () => refreshes, close };
+    return { provider, store, apps, secret, backchannel, refreshes: () => refreshes, close };
   } catch (error) {
     await close();
     throw error;
