@@ -14,7 +14,7 @@ import {
   SID_KEY_ATTRIBUTE,
   SUB_KEY_ATTRIBUTE,
 } from "./table-layout.js";
-import { toStoreError } from "./to-store-error.js";
+import { attempt } from "./to-store-error.js";
 
 /** Options of {@link createSessionTable}: the store's options plus how long to wait. */
 export interface CreateSessionTableOptions extends DynamoDbStoreOptions {
@@ -36,15 +36,7 @@ export async function createSessionTable(
   const layout = resolveTableLayout(options);
   const { tableName } = layout;
   const maxWaitTime = options.maxWaitSeconds ?? 120;
-  const step = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (error) {
-      throw toStoreError(error, operation);
-    }
-  };
-
-  await step("CreateTable", async () => {
+  await attempt("CreateTable", async () => {
     try {
       await client.send(
         new CreateTableCommand({
@@ -79,7 +71,7 @@ export async function createSessionTable(
     }
   });
 
-  await step("DescribeTable", async () => {
+  await attempt("DescribeTable", async () => {
     const waited = await waitUntilTableExists(
       { client, maxWaitTime, minDelay: 1, maxDelay: 5 },
       { TableName: tableName },
@@ -102,7 +94,7 @@ export async function createSessionTable(
     }
   });
 
-  await step("UpdateTimeToLive", async () => {
+  await attempt("UpdateTimeToLive", async () => {
     const { TimeToLiveDescription: ttl } = await client.send(
       new DescribeTimeToLiveCommand({ TableName: tableName }),
     );

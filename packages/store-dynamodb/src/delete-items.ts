@@ -4,7 +4,7 @@ import {
   type WriteRequest,
 } from "@aws-sdk/client-dynamodb";
 import { SessionStoreError } from "@sessionkit/auth/store";
-import { THROTTLE_RETRY_AFTER_MS, toStoreError } from "./to-store-error.js";
+import { attempt, THROTTLE_RETRY_AFTER_MS } from "./to-store-error.js";
 
 /** BatchWriteItem takes at most 25 requests. */
 const BATCH_SIZE = 25;
@@ -57,26 +57,21 @@ async function deleteBatch(
   options: DeleteItemsOptions,
 ): Promise<void> {
   let pending = batch;
-  for (let attempt = 1; ; attempt++) {
-    let unprocessed: WriteRequest[];
-    try {
-      const output = await client.send(
-        new BatchWriteItemCommand({ RequestItems: { [options.tableName]: pending } }),
-      );
-      unprocessed = output.UnprocessedItems?.[options.tableName] ?? [];
-    } catch (error) {
-      throw toStoreError(error, "BatchWriteItem");
-    }
+  for (let tries = 1; ; tries++) {
+    const output = await attempt("BatchWriteItem", () =>
+      client.send(new BatchWriteItemCommand({ RequestItems: { [options.tableName]: pending } })),
+    );
+    const unprocessed = output.UnprocessedItems?.[options.tableName] ?? [];
     if (unprocessed.length === 0) return;
-    if (attempt >= options.maxAttempts) {
+    if (tries >= options.maxAttempts) {
       throw new SessionStoreError(
         "STORE_THROTTLED",
-        `DynamoDB left ${unprocessed.length} session deletions unprocessed after ${attempt} tries`,
+        `DynamoDB left ${unprocessed.length} session deletions unprocessed after ${tries} tries`,
         { retryAfterMs: THROTTLE_RETRY_AFTER_MS },
       );
     }
     pending = unprocessed;
     // Full jitter: spread the retries of concurrent logouts apart.
-    await sleep(Math.random() * options.baseDelayMs * 2 ** (attempt - 1));
+    await sleep(Math.random() * options.baseDelayMs * 2 ** (tries - 1));
   }
 }

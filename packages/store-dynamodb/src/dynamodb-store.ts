@@ -16,7 +16,7 @@ import {
 } from "@sessionkit/auth/store";
 import { deleteItems } from "./delete-items.js";
 import { queryIndex } from "./query-index.js";
-import { type SessionItem, sessionItem } from "./session-item.js";
+import { sessionItem } from "./session-item.js";
 import {
   EXPIRES_AT_ATTRIBUTE,
   indexKey,
@@ -26,7 +26,7 @@ import {
   SID_KEY_ATTRIBUTE,
   SUB_KEY_ATTRIBUTE,
 } from "./table-layout.js";
-import { isConditionFailed, toStoreError } from "./to-store-error.js";
+import { attempt, isConditionFailed, toStoreError } from "./to-store-error.js";
 import { utf8Length } from "./utf8-length.js";
 
 /** Options of {@link dynamoDbStore}. The same object can be passed to `createSessionTable`. */
@@ -87,25 +87,19 @@ export function dynamoDbStore(client: DynamoDBClient, options: DynamoDbStoreOpti
   };
 
   const deleteItem = async (id: string) => {
-    try {
-      await client.send(new DeleteItemCommand({ TableName: tableName, Key: key(id) }));
-    } catch (error) {
-      throw toStoreError(error, "DeleteItem");
-    }
+    await attempt("DeleteItem", () =>
+      client.send(new DeleteItemCommand({ TableName: tableName, Key: key(id) })),
+    );
   };
 
   return {
     async get(id: string): Promise<SessionData | null> {
       assertSessionId(id);
-      let item: SessionItem | undefined;
-      try {
-        const output = await client.send(
+      const { Item: item } = await attempt("GetItem", () =>
+        client.send(
           new GetItemCommand({ TableName: tableName, Key: key(id), ConsistentRead: true }),
-        );
-        item = output.Item;
-      } catch (error) {
-        throw toStoreError(error, "GetItem");
-      }
+        ),
+      );
       if (item === undefined) return null;
       const expiresAt = Number(item[EXPIRES_AT_ATTRIBUTE]?.N);
       // DynamoDB deletes expired items up to two days late: the exact expiry decides.
@@ -126,11 +120,9 @@ export function dynamoDbStore(client: DynamoDBClient, options: DynamoDbStoreOpti
       // Built first so a non-session is refused even by a write that only deletes.
       const item = sessionItem(layout, id, session, expiresAt);
       if (expiresAt <= Date.now()) return deleteItem(id);
-      try {
-        await client.send(new PutItemCommand({ TableName: tableName, Item: item }));
-      } catch (error) {
-        throw toStoreError(error, "PutItem");
-      }
+      await attempt("PutItem", () =>
+        client.send(new PutItemCommand({ TableName: tableName, Item: item })),
+      );
     },
 
     async update(id, session, { expiresAt }) {

@@ -1,6 +1,6 @@
 import { type AttributeValue, type DynamoDBClient, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { EXPIRES_AT_ATTRIBUTE, SUB_KEY_ATTRIBUTE } from "./table-layout.js";
-import { toStoreError } from "./to-store-error.js";
+import { attempt } from "./to-store-error.js";
 
 /** A session the index names: its id and, as far as the index knows, when it ends. */
 export interface IndexedSession {
@@ -41,12 +41,7 @@ export async function queryIndex(
   const found: IndexedSession[] = [];
   let startKey: Record<string, AttributeValue> | undefined;
   do {
-    let output: Awaited<ReturnType<typeof sendQuery>>;
-    try {
-      output = await sendQuery();
-    } catch (error) {
-      throw toStoreError(error, "Query");
-    }
+    const output = await attempt("Query", sendQuery);
     for (const item of output.Items ?? []) {
       const id = item[options.partitionKey]?.S;
       if (id === undefined) continue;

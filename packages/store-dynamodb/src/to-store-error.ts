@@ -49,11 +49,6 @@ export function isConditionFailed(error: unknown): boolean {
   return shape(error).name === "ConditionalCheckFailedException";
 }
 
-/** Whether DynamoDB says the table (or index) does not exist. */
-export function isResourceNotFound(error: unknown): boolean {
-  return shape(error).name === "ResourceNotFoundException";
-}
-
 const isNetworkFailure = (error: unknown, depth = 0): boolean => {
   if (depth > 3) return false;
   const { name, code, errors } = shape(error);
@@ -102,4 +97,13 @@ export function toStoreError(error: unknown, operation: string): SessionStoreErr
       cause: error,
     },
   );
+}
+
+/** Runs one SDK call, turning its failure into a {@link SessionStoreError} for `operation`. */
+export async function attempt<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw toStoreError(error, operation);
+  }
 }
