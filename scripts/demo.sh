@@ -8,16 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
 
-PNPM_VERSION=10.34.8
-if [[ -x .tools/node_modules/.bin/pnpm ]]; then export PATH="$PWD/.tools/node_modules/.bin:$PATH"; fi
-if ! command -v pnpm >/dev/null 2>&1; then
-  echo "› installing pnpm@$PNPM_VERSION"
-  if ! npm install --global --no-fund --no-audit "pnpm@$PNPM_VERSION" >/dev/null 2>&1; then
-    # No write access to npm's global prefix (not root): install it inside the checkout.
-    npm install --prefix .tools --no-fund --no-audit --no-save "pnpm@$PNPM_VERSION" >/dev/null
-    export PATH="$PWD/.tools/node_modules/.bin:$PATH"
-  fi
-fi
+source scripts/ensure-pnpm.sh
 
 echo "› installing dependencies"
 pnpm install --prefer-offline

@@ -3,15 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PNPM_VERSION=10.34.8
-if ! command -v pnpm >/dev/null 2>&1 || [[ "$(pnpm --version)" != "$PNPM_VERSION" ]]; then
-  echo "› installing pnpm@$PNPM_VERSION"
-  if ! npm install --global --no-fund --no-audit "pnpm@$PNPM_VERSION" >/dev/null 2>&1; then
-    # No write access to npm's global prefix (not root): install it inside the checkout.
-    npm install --prefix .tools --no-fund --no-audit --no-save "pnpm@$PNPM_VERSION" >/dev/null
-    export PATH="$PWD/.tools/node_modules/.bin:$PATH"
-  fi
-fi
+source scripts/ensure-pnpm.sh
 
 bash scripts/setup-system.sh
 
