@@ -6,7 +6,6 @@ import { groupTimeout } from "./timeouts.js";
 
 // Real lifetimes of one to three seconds; the tests wait side by side, so the
 // whole group takes about as long as its slowest test.
-const slow = groupTimeout;
 
 /** Sleeps until `ms` after `start` (an absolute clock, so slow calls cannot stretch the test). */
 const until = (start: number, ms: number) => sleep(Math.max(0, start + ms - Date.now()));
@@ -31,125 +30,97 @@ async function onSchedule(attempt: (start: number) => Promise<"late" | undefined
 export function testExpiry<S extends SessionStore>(options: TestSessionStoreOptions<S>): void {
   const o = validateOptions(options, "testExpiry");
   describe(`${o.name}: expiry`, { concurrent: true, timeout: groupTimeout }, () => {
-    it(
-      "serves a session until its expiresAt and never after",
-      ({ expect }) =>
-        withStore(o, (store) =>
-          onSchedule(async (start) => {
-            const id = newId();
-            const session = makeSession({ iss: newIssuer(), sub: unique("sub"), lifetime: 2_000 });
-            await store.set(id, session, { expiresAt: start + 2_000 });
-            const served = await store.get(id);
-            if (past(start, 2_000)) return "late";
-            expect(served).toEqual(session);
-            await until(start, 2_250);
-            expect(await store.get(id)).toBeNull();
-          }),
-        ),
-      slow,
-    );
-
-    it(
-      "lives its whole lifetime: the backend TTL is rounded up, not down",
-      ({ expect }) =>
-        withStore(o, (store) =>
-          onSchedule(async (start) => {
-            const id = newId();
-            // 2.9 s: a TTL of floor(2.9) = 2 s would lose it at 2 s.
-            await store.set(id, makeSession({ iss: newIssuer(), sub: unique("sub") }), {
-              expiresAt: start + 2_900,
-            });
-            await until(start, 2_300);
-            const served = await store.get(id);
-            if (past(start, 2_900)) return "late";
-            expect(served).not.toBeNull();
-          }),
-        ),
-      slow,
-    );
-
-    it(
-      "is never served past expiresAt, even while the backend still holds it",
-      ({ expect }) =>
-        withStore(o, async (store) => {
+    it("serves a session until its expiresAt and never after", ({ expect }) =>
+      withStore(o, (store) =>
+        onSchedule(async (start) => {
           const id = newId();
-          const start = Date.now();
-          // 1.1 s rounds up to a 2 s backend TTL: at 1.35 s the record may still exist.
+          const session = makeSession({ iss: newIssuer(), sub: unique("sub"), lifetime: 2_000 });
+          await store.set(id, session, { expiresAt: start + 2_000 });
+          const served = await store.get(id);
+          if (past(start, 2_000)) return "late";
+          expect(served).toEqual(session);
+          await until(start, 2_250);
+          expect(await store.get(id)).toBeNull();
+        }),
+      ));
+
+    it("lives its whole lifetime: the backend TTL is rounded up, not down", ({ expect }) =>
+      withStore(o, (store) =>
+        onSchedule(async (start) => {
+          const id = newId();
+          // 2.9 s: a TTL of floor(2.9) = 2 s would lose it at 2 s.
           await store.set(id, makeSession({ iss: newIssuer(), sub: unique("sub") }), {
-            expiresAt: start + 1_100,
+            expiresAt: start + 2_900,
           });
-          await until(start, 1_350);
-          expect(await store.get(id)).toBeNull();
+          await until(start, 2_300);
+          const served = await store.get(id);
+          if (past(start, 2_900)) return "late";
+          expect(served).not.toBeNull();
         }),
-      slow,
-    );
+      ));
 
-    it(
-      "an expired session cannot be updated back to life",
-      ({ expect }) =>
-        withStore(o, async (store) => {
+    it("is never served past expiresAt, even while the backend still holds it", ({ expect }) =>
+      withStore(o, async (store) => {
+        const id = newId();
+        const start = Date.now();
+        // 1.1 s rounds up to a 2 s backend TTL: at 1.35 s the record may still exist.
+        await store.set(id, makeSession({ iss: newIssuer(), sub: unique("sub") }), {
+          expiresAt: start + 1_100,
+        });
+        await until(start, 1_350);
+        expect(await store.get(id)).toBeNull();
+      }));
+
+    it("an expired session cannot be updated back to life", ({ expect }) =>
+      withStore(o, async (store) => {
+        const id = newId();
+        const start = Date.now();
+        const session = makeSession({ iss: newIssuer(), sub: unique("sub") });
+        await store.set(id, session, { expiresAt: start + 1_000 });
+        await until(start, 1_250);
+        expect(await store.update(id, session, { expiresAt: Date.now() + 60_000 })).toBe(false);
+        expect(await store.get(id)).toBeNull();
+      }));
+
+    it("a logout token ends no expired session (the count is 0)", ({ expect }) =>
+      withStore(o, async (store) => {
+        const iss = newIssuer();
+        const sub = unique("sub");
+        const sid = unique("sid");
+        const start = Date.now();
+        await store.set(newId(), makeSession({ iss, sub, sid }), { expiresAt: start + 1_000 });
+        await until(start, 1_250);
+        expect(await store.deleteByLogoutToken({ iss, sid })).toBe(0);
+        expect(await store.deleteByLogoutToken({ iss, sub })).toBe(0);
+      }));
+
+    it("update() moves expiresAt: a rolling session outlives its first expiry", ({ expect }) =>
+      withStore(o, (store) =>
+        onSchedule(async (start) => {
           const id = newId();
-          const start = Date.now();
           const session = makeSession({ iss: newIssuer(), sub: unique("sub") });
-          await store.set(id, session, { expiresAt: start + 1_000 });
-          await until(start, 1_250);
-          expect(await store.update(id, session, { expiresAt: Date.now() + 60_000 })).toBe(false);
+          await store.set(id, session, { expiresAt: start + 2_000 });
+          const rolled = await store.update(id, session, { expiresAt: start + 60_000 });
+          if (past(start, 2_000)) return "late";
+          expect(rolled).toBe(true);
+          await until(start, 2_300);
+          expect(await store.get(id)).toEqual(session);
+        }),
+      ));
+
+    it("update() can also shorten the lifetime", ({ expect }) =>
+      withStore(o, (store) =>
+        onSchedule(async (start) => {
+          const id = newId();
+          const session = makeSession({ iss: newIssuer(), sub: unique("sub") });
+          await store.set(id, session, { expiresAt: start + 60_000 });
+          const shortened = await store.update(id, session, { expiresAt: start + 1_500 });
+          if (past(start, 1_500)) return "late";
+          expect(shortened).toBe(true);
+          await until(start, 2_000);
           expect(await store.get(id)).toBeNull();
         }),
-      slow,
-    );
-
-    it(
-      "a logout token ends no expired session (the count is 0)",
-      ({ expect }) =>
-        withStore(o, async (store) => {
-          const iss = newIssuer();
-          const sub = unique("sub");
-          const sid = unique("sid");
-          const start = Date.now();
-          await store.set(newId(), makeSession({ iss, sub, sid }), { expiresAt: start + 1_000 });
-          await until(start, 1_250);
-          expect(await store.deleteByLogoutToken({ iss, sid })).toBe(0);
-          expect(await store.deleteByLogoutToken({ iss, sub })).toBe(0);
-        }),
-      slow,
-    );
-
-    it(
-      "update() moves expiresAt: a rolling session outlives its first expiry",
-      ({ expect }) =>
-        withStore(o, (store) =>
-          onSchedule(async (start) => {
-            const id = newId();
-            const session = makeSession({ iss: newIssuer(), sub: unique("sub") });
-            await store.set(id, session, { expiresAt: start + 2_000 });
-            const rolled = await store.update(id, session, { expiresAt: start + 60_000 });
-            if (past(start, 2_000)) return "late";
-            expect(rolled).toBe(true);
-            await until(start, 2_300);
-            expect(await store.get(id)).toEqual(session);
-          }),
-        ),
-      slow,
-    );
-
-    it(
-      "update() can also shorten the lifetime",
-      ({ expect }) =>
-        withStore(o, (store) =>
-          onSchedule(async (start) => {
-            const id = newId();
-            const session = makeSession({ iss: newIssuer(), sub: unique("sub") });
-            await store.set(id, session, { expiresAt: start + 60_000 });
-            const shortened = await store.update(id, session, { expiresAt: start + 1_500 });
-            if (past(start, 1_500)) return "late";
-            expect(shortened).toBe(true);
-            await until(start, 2_000);
-            expect(await store.get(id)).toBeNull();
-          }),
-        ),
-      slow,
-    );
+      ));
 
     it("set() with an expiresAt already past stores nothing", ({ expect }) =>
       withStore(o, async (store) => {

@@ -52,50 +52,42 @@ export function testUpdate<S extends SessionStore>(options: TestSessionStoreOpti
         expect(await store.get(id)).toBeNull();
       }));
 
-    it(
-      "a delete() racing many update()s never leaves the session alive",
-      () =>
-        withStore(o, async (store) => {
-          const iss = newIssuer();
-          for (let round = 0; round < 12; round++) {
-            const id = newId();
-            const sid = unique("sid");
-            const session = makeSession({ iss, sub: unique("sub"), sid });
-            await put(store, id, session);
-            const deleteAt = round % 6;
-            const work: Promise<unknown>[] = [];
-            for (let i = 0; i < 16; i++) {
-              if (i === deleteAt) work.push(store.delete(id));
-              work.push(store.update(id, { ...session, round, i }, lasting()));
-            }
-            await Promise.all(work);
-            expect(await store.get(id), `round ${round}: resurrected by an update`).toBeNull();
-            expect(await store.deleteByLogoutToken({ iss, sid }), `round ${round}`).toBe(0);
+    it("a delete() racing many update()s never leaves the session alive", () =>
+      withStore(o, async (store) => {
+        const iss = newIssuer();
+        for (let round = 0; round < 12; round++) {
+          const id = newId();
+          const sid = unique("sid");
+          const session = makeSession({ iss, sub: unique("sub"), sid });
+          await put(store, id, session);
+          const deleteAt = round % 6;
+          const work: Promise<unknown>[] = [];
+          for (let i = 0; i < 16; i++) {
+            if (i === deleteAt) work.push(store.delete(id));
+            work.push(store.update(id, { ...session, round, i }, lasting()));
           }
-        }),
-      30_000,
-    );
+          await Promise.all(work);
+          expect(await store.get(id), `round ${round}: resurrected by an update`).toBeNull();
+          expect(await store.deleteByLogoutToken({ iss, sid }), `round ${round}`).toBe(0);
+        }
+      }));
 
-    it(
-      "a logout token racing many update()s never leaves the session alive",
-      () =>
-        withStore(o, async (store) => {
-          const iss = newIssuer();
-          for (let round = 0; round < 8; round++) {
-            const id = newId();
-            const sub = unique("sub");
-            const session = makeSession({ iss, sub, sid: unique("sid") });
-            await put(store, id, session);
-            const work: Promise<unknown>[] = [];
-            for (let i = 0; i < 16; i++) {
-              if (i === round % 4) work.push(store.deleteByLogoutToken({ iss, sub }));
-              work.push(store.update(id, { ...session, round, i }, lasting()));
-            }
-            await Promise.all(work);
-            expect(await store.get(id), `round ${round}: resurrected by an update`).toBeNull();
+    it("a logout token racing many update()s never leaves the session alive", () =>
+      withStore(o, async (store) => {
+        const iss = newIssuer();
+        for (let round = 0; round < 8; round++) {
+          const id = newId();
+          const sub = unique("sub");
+          const session = makeSession({ iss, sub, sid: unique("sid") });
+          await put(store, id, session);
+          const work: Promise<unknown>[] = [];
+          for (let i = 0; i < 16; i++) {
+            if (i === round % 4) work.push(store.deleteByLogoutToken({ iss, sub }));
+            work.push(store.update(id, { ...session, round, i }, lasting()));
           }
-        }),
-      30_000,
-    );
+          await Promise.all(work);
+          expect(await store.get(id), `round ${round}: resurrected by an update`).toBeNull();
+        }
+      }));
   });
 }
