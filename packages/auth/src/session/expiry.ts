@@ -14,11 +14,6 @@ export function sessionExpiresAt(rules: ExpiryRules, createdAt: number, now: num
   return rules.rolling ? Math.min(now + rules.inactivityDuration, absolute) : absolute;
 }
 
-/** Seconds from `now` to `expiresAt`, rounded up: the cookie's Max-Age. */
-export function maxAgeSeconds(expiresAt: number, now: number): number {
-  return Math.max(0, Math.ceil((expiresAt - now) / 1000));
-}
-
 /** The JWE `exp` claim (seconds) for an `expiresAt` in epoch ms. */
 export function expClaim(expiresAt: number): number {
   return Math.ceil(expiresAt / 1000);

@@ -1,9 +1,9 @@
 import type { AuthConfig } from "../config.js";
 import { AuthError, storeUnavailable } from "../errors.js";
 import { SessionStoreError } from "../store/session-store-error.js";
-import { isSessionData } from "../store/stored-session.js";
+import { isSessionData, remainingSeconds } from "../store/stored-session.js";
 import type { SessionData, SessionInternal, SessionStore } from "../store/types.js";
-import { expClaim, maxAgeSeconds, sessionExpiresAt } from "./expiry.js";
+import { expClaim, sessionExpiresAt } from "./expiry.js";
 import { fromNextjsAuth0 } from "./nextjs-auth0.js";
 import { type CryptoEngineName, createSealer, type Sealer } from "./sealer.js";
 import {
@@ -121,7 +121,8 @@ export function createSessionCore(
     now: number,
   ) => {
     const value = await sealer.seal({ exp: expClaim(expiresAt), ...payload });
-    const maxAge = config.cookie.transient ? undefined : maxAgeSeconds(expiresAt, now);
+    // Rounded up exactly as drivers round the store TTL, so cookie and record end together.
+    const maxAge = config.cookie.transient ? undefined : remainingSeconds(expiresAt, now);
     return sessionCookieWrites(cookieName, value, maxAge, present);
   };
 
