@@ -14,7 +14,8 @@ const app = join(dirname(fileURLToPath(import.meta.url)), "..");
 const env = process.env;
 const port = Number(env.PORT || 3000);
 const appUrl = env.APP_BASE_URL || `http://localhost:${port}`;
-const kind = (env.SESSION_STORE || "cookie").toLowerCase();
+// Read as lib/store-kind.ts reads it, so the launcher and the app agree.
+const kind = (env.SESSION_STORE ?? "").trim().toLowerCase() || "cookie";
 const say = (message) => console.log(`[demo] ${message}`);
 
 if (!existsSync(join(app, ".next/BUILD_ID"))) {

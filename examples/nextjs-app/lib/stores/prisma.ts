@@ -14,7 +14,7 @@ export function createPrismaStore(env: Env): StoreChoice {
       "SESSION_STORE=prisma needs DATABASE_URL (`pnpm start` starts a PostgreSQL for you)",
     );
   }
-  const schema = env.SESSION_DB_SCHEMA || "public";
+  const schema = env.SESSION_DB_SCHEMA || "sessionkit_demo";
   const prisma = new PrismaClient({
     adapter: new PrismaPg({ connectionString: url, max: 5 }, { schema }),
   });
