@@ -3,7 +3,7 @@
 // DYNAMODB_ENDPOINT), else from the conformance suite's test backends (a local
 // redis-server / PostgreSQL / DynamoDB Local on a free port, or a container).
 import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -37,12 +37,11 @@ async function prisma({ isolate, log }) {
     url = backend.url;
   }
   const schema = isolate ? `sessionkit_demo_${suffix()}` : "sessionkit_demo";
-  const migration = await readFile(
-    join(
-      app,
-      "node_modules/@sessionkit/store-prisma/prisma/migrations/postgresql/20261122000000_sessionkit_sessions/migration.sql",
-    ),
-    "utf8",
+  const shipped = join(app, "node_modules/@sessionkit/store-prisma/prisma/migrations/postgresql");
+  // Prisma's layout: one `<timestamp>_<name>/migration.sql` per migration, oldest first by name.
+  const names = (await readdir(shipped)).filter((name) => /^\d+_/.test(name)).sort();
+  const sql = await Promise.all(
+    names.map((name) => readFile(join(shipped, name, "migration.sql"), "utf8")),
   );
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -52,9 +51,9 @@ async function prisma({ isolate, log }) {
       `"${schema}".sessionkit_sessions`,
     ]);
     if (rows[0]?.found === null) {
-      // The migration @sessionkit/store-prisma ships, applied as shipped.
-      await admin.query(`BEGIN; SET LOCAL search_path TO "${schema}"; ${migration}; COMMIT;`);
-      log(`applied the sessionkit migration in schema "${schema}"`);
+      // The migrations @sessionkit/store-prisma ships, in order, applied as shipped.
+      await admin.query(`BEGIN; SET LOCAL search_path TO "${schema}"; ${sql.join(";\n")}; COMMIT;`);
+      log(`applied the sessionkit migrations in schema "${schema}"`);
     }
   } finally {
     await admin.end();
