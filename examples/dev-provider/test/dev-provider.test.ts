@@ -73,15 +73,18 @@ function next(response: Response, base: string) {
   return new URL(location as string, base).href;
 }
 
-async function token(fields: Record<string, string>) {
+/** A token request authenticated as the demo client (client_secret_basic). */
+function tokenRequest(fields: Record<string, string>) {
   const basic = Buffer.from(`${op.clientId}:${op.clientSecret}`).toString("base64");
-  const response = await fetch(`${op.issuer}/token`, {
-    ...form(fields),
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      authorization: `Basic ${basic}`,
-    },
+  const request = form(fields);
+  return fetch(`${op.issuer}/token`, {
+    ...request,
+    headers: { ...request.headers, authorization: `Basic ${basic}` },
   });
+}
+
+async function token(fields: Record<string, string>) {
+  const response = await tokenRequest(fields);
   expect(response.status).toBe(200);
   return (await response.json()) as Record<string, string>;
 }
@@ -157,13 +160,9 @@ describe("dev provider", () => {
       refresh_token: tokens.refresh_token ?? "",
     });
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
-    const basic = Buffer.from(`${op.clientId}:${op.clientSecret}`).toString("base64");
-    const reused = await fetch(`${op.issuer}/token`, {
-      ...form({ grant_type: "refresh_token", refresh_token: tokens.refresh_token ?? "" }),
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        authorization: `Basic ${basic}`,
-      },
+    const reused = await tokenRequest({
+      grant_type: "refresh_token",
+      refresh_token: tokens.refresh_token ?? "",
     });
     expect(reused.status).toBe(400);
 
