@@ -26,18 +26,24 @@ export interface BackendRecipe<T extends BackendHandle> {
 
 const allSources: BackendSource[] = ["env", "testcontainers", "local"];
 
+/** The sources to try, in order; a typo or an empty list is named, not silently tried as nothing. */
 function configuredSources(options: StartBackendOptions): BackendSource[] {
-  if (options.sources) return options.sources;
   const fromEnv = process.env.SESSIONKIT_BACKEND_SOURCES;
-  if (!fromEnv) return allSources;
-  const sources = fromEnv.split(",").map((source) => source.trim());
-  for (const source of sources) {
-    if (!allSources.includes(source as BackendSource)) {
-      throw new BackendError(
-        "BACKEND_NOT_FOUND",
-        `SESSIONKIT_BACKEND_SOURCES: unknown source "${source}" (use env, testcontainers, local)`,
-      );
-    }
+  if (options.sources === undefined && !fromEnv) return allSources;
+  const where = options.sources === undefined ? "SESSIONKIT_BACKEND_SOURCES" : "`sources`";
+  const sources: unknown[] =
+    options.sources === undefined
+      ? fromEnv!.split(",").map((source) => source.trim())
+      : Array.isArray(options.sources)
+        ? options.sources
+        : [options.sources];
+  const unknown = sources.find((source) => !allSources.includes(source as BackendSource));
+  if (sources.length === 0 || unknown !== undefined) {
+    const problem = sources.length === 0 ? "no source" : `unknown source "${String(unknown)}"`;
+    throw new BackendError(
+      "BACKEND_NOT_FOUND",
+      `${where}: ${problem} (use env, testcontainers, local)`,
+    );
   }
   return sources as BackendSource[];
 }

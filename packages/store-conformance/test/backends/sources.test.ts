@@ -3,6 +3,7 @@ import { detectContainerRuntime } from "../../src/backends/container-runtime.js"
 import {
   BackendError,
   type BackendHandle,
+  type BackendSource,
   type RedisBackend,
   startRedis,
 } from "../../src/backends/index.js";
@@ -114,6 +115,17 @@ describe("backend sources", () => {
     ).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: "BACKEND_NOT_FOUND" });
     expect((error as Error).message).toMatch(/unknown source "cloud"/);
+  });
+
+  it("names a bad `sources` option instead of trying nothing", async () => {
+    const bad = ["docker"] as unknown as BackendSource[];
+    await expect(startRedis({ sources: bad })).rejects.toMatchObject({
+      code: "BACKEND_NOT_FOUND",
+      message: '`sources`: unknown source "docker" (use env, testcontainers, local)',
+    });
+    await expect(startRedis({ sources: [] })).rejects.toMatchObject({
+      message: "`sources`: no source (use env, testcontainers, local)",
+    });
   });
 
   it("close() is idempotent and takes the server down", async () => {
