@@ -20,7 +20,7 @@ export function logoutRoute(context: OidcRouteContext): AuthRoute {
     const jar = requestCookies(request);
     const read = await core.read(jar);
     const idToken = read.kind === "valid" ? read.session.tokenSet.idToken : undefined;
-    const writes = await core.destroy(jar);
+    const writes = await core.destroy(jar, read);
     const postLogoutRedirectUri = safeReturnTo(
       request.nextUrl.searchParams.get("returnTo"),
       oidc.appBaseUrl,

@@ -70,8 +70,8 @@ export interface SessionCore {
   save(jar: CookieJar, session: NewSession, now?: number): Promise<CookieWrite[]>;
   /** Replaces the data of the request's session, keeping its `internal` bookkeeping. */
   update(jar: CookieJar, update: SessionUpdate, now?: number): Promise<CookieWrite[]>;
-  /** Ends the request's session: store record and every session cookie. Never throws. */
-  destroy(jar: CookieJar): Promise<CookieWrite[]>;
+  /** Ends the request's session: store record and every session cookie. Never throws. `current`: its `read`, if done. */
+  destroy(jar: CookieJar, current?: SessionRead): Promise<CookieWrite[]>;
   clear(cookieNames: readonly string[]): CookieWrite[];
 }
 
@@ -277,7 +277,12 @@ export function createSessionCore(
     }
   }
 
-  async function destroy(jar: CookieJar): Promise<CookieWrite[]> {
+  async function destroy(jar: CookieJar, current?: SessionRead): Promise<CookieWrite[]> {
+    // A caller that already read the session (logout) need not open and hash the cookie again.
+    if (current?.kind === "valid") {
+      if (current.storeId) await forget(current.storeId);
+      return clear(current.cookieNames);
+    }
     const found = findSessionCookie(jar, cookieName);
     if (store && found?.value) {
       const opened = await sealer.open(found.value);
