@@ -1,3 +1,5 @@
+import { SessionStoreError } from "@sessionkit/auth/store";
+
 /** The columns of one sessions row, as the Prisma model names them. */
 export interface SessionRow {
   id: string;
@@ -44,20 +46,25 @@ export interface SessionDelegate {
 
 const methods = ["findUnique", "findMany", "upsert", "updateMany", "deleteMany"] as const;
 
-/** Finds the model delegate `prisma[model]`, or says clearly why it is not there. */
+const invalid = (message: string) => new SessionStoreError("STORE_INVALID_ARGUMENT", message);
+
+/**
+ * Finds the model delegate `prisma[model]`, or says clearly why it is not there
+ * (`STORE_INVALID_ARGUMENT`, as the other drivers answer a wrong client or options).
+ */
 export function resolveDelegate(prisma: object, model: string): SessionDelegate {
   if (typeof prisma !== "object" || prisma === null) {
-    throw new TypeError("prismaStore: pass your PrismaClient instance as the first argument");
+    throw invalid("prismaStore: pass your PrismaClient instance as the first argument");
   }
   const delegate = (prisma as Record<string, unknown>)[model];
   if (typeof delegate !== "object" || delegate === null) {
-    throw new TypeError(
+    throw invalid(
       `prismaStore: the client has no model delegate \`${model}\`; add the sessionkit model to your schema.prisma, run \`prisma generate\`, or pass { model } with its name in camelCase`,
     );
   }
   for (const method of methods) {
     if (typeof (delegate as Record<string, unknown>)[method] !== "function") {
-      throw new TypeError(`prismaStore: \`prisma.${model}.${method}\` is not a function`);
+      throw invalid(`prismaStore: \`prisma.${model}.${method}\` is not a function`);
     }
   }
   return delegate as SessionDelegate;

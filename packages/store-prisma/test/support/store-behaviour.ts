@@ -152,6 +152,11 @@ export function testPrismaStoreBehaviour(database: TestDatabase): void {
       expect(() => prismaStore(context.prisma, { model: "userSession" })).toThrow(
         /no model delegate `userSession`/,
       );
+      for (const notAClient of [undefined, {}, { session: { findUnique() {} } }]) {
+        expect(() => prismaStore(notAClient as object)).toThrow(
+          expect.objectContaining({ name: "SessionStoreError", code: "STORE_INVALID_ARGUMENT" }),
+        );
+      }
     });
 
     it("rejects an empty id in every operation, and a non-session even with a past expiresAt", async () => {
