@@ -66,6 +66,12 @@ export function redisStore(
   client: RedisStoreClient,
   options: RedisStoreOptions = {},
 ): RedisSessionStore {
+  if (typeof (client as { evalsha?: unknown } | null)?.evalsha !== "function") {
+    throw new SessionStoreError(
+      "STORE_INVALID_ARGUMENT",
+      "redisStore needs an ioredis client (Redis or Cluster)",
+    );
+  }
   const operationTimeout = options.operationTimeout ?? 2_000;
   if (!Number.isFinite(operationTimeout) || operationTimeout < 0) {
     throw new SessionStoreError(

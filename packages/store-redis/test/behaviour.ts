@@ -266,6 +266,8 @@ export function describeBehaviour(target: () => Target) {
       expect(invalid(() => redisStore(client, { shards: 0 }))).toBe(true);
       expect(invalid(() => redisStore(client, { shards: 2.5 }))).toBe(true);
       expect(invalid(() => redisStore(client, { operationTimeout: -1 }))).toBe(true);
+      expect(invalid(() => redisStore(undefined as unknown as RedisStoreClient))).toBe(true);
+      expect(invalid(() => redisStore({} as RedisStoreClient))).toBe(true);
     });
 
     it("rejects an empty session id in every operation, touching nothing", async () => {
