@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { getAuth } from "../lib/auth";
+import { getSession } from "../lib/session";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -13,8 +14,8 @@ export const metadata: Metadata = {
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // Every page depends on the request's session: render per request, never at build time.
   await connection();
-  const { auth, store } = await getAuth();
-  const session = await auth.getSession();
+  const { store } = await getAuth();
+  const session = await getSession();
   return (
     <html lang="en">
       <body>

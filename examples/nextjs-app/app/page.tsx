@@ -1,8 +1,7 @@
-import { getAuth } from "../lib/auth";
+import { getSession } from "../lib/session";
 
 export default async function HomePage() {
-  const { auth } = await getAuth();
-  const session = await auth.getSession();
+  const session = await getSession();
   const name = session ? String(session.user.name ?? session.user.sub) : undefined;
 
   return (

@@ -1,13 +1,12 @@
 import { redirect } from "next/navigation";
 import { UserCard } from "../../components/user-card";
 import { UserinfoButton } from "../../components/userinfo-button";
-import { getAuth } from "../../lib/auth";
+import { getSession } from "../../lib/session";
 
 const time = (epochMs: number | undefined) => (epochMs ? new Date(epochMs).toISOString() : "—");
 
 export default async function ProfilePage() {
-  const { auth } = await getAuth();
-  const session = await auth.getSession();
+  const session = await getSession();
   if (!session) redirect("/auth/login?returnTo=/profile");
 
   const { user, internal, tokenSet } = session;

@@ -1,0 +1,12 @@
+import type { SessionData } from "@sessionkit/auth";
+import { cache } from "react";
+import { getAuth } from "./auth";
+
+/**
+ * The request's session for server components. The layout and the page both need it:
+ * `cache` makes that one cookie open (and one store read) per request, not one each.
+ */
+export const getSession = cache(async (): Promise<SessionData | null> => {
+  const { auth } = await getAuth();
+  return auth.getSession();
+});
