@@ -1,4 +1,4 @@
-import { SessionStoreError } from "@sessionkit/auth/store";
+import { isNetworkErrorCode, SessionStoreError } from "@sessionkit/auth/store";
 
 /** How long a caller should wait after DynamoDB throttled us, in milliseconds. */
 export const THROTTLE_RETRY_AFTER_MS = 1_000;
@@ -16,21 +16,6 @@ const UNAVAILABLE_NAMES = new Set([
   "InternalServerError",
   "ServiceUnavailable",
   "ServiceUnavailableException",
-]);
-
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ENETDOWN",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
 interface SdkErrorShape {
@@ -52,7 +37,7 @@ export function isConditionFailed(error: unknown): boolean {
 const isNetworkFailure = (error: unknown, depth = 0): boolean => {
   if (depth > 3) return false;
   const { name, code, errors } = shape(error);
-  if (typeof code === "string" && NETWORK_CODES.has(code)) return true;
+  if (isNetworkErrorCode(code)) return true;
   if (typeof name === "string" && UNAVAILABLE_NAMES.has(name)) return true;
   // Node reports a refused dual-stack connection as an AggregateError of attempts.
   if (Array.isArray(errors)) return errors.some((inner) => isNetworkFailure(inner, depth + 1));

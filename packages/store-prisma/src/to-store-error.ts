@@ -1,4 +1,8 @@
-import { SessionStoreError, type SessionStoreErrorCode } from "@sessionkit/auth/store";
+import {
+  isNetworkErrorCode,
+  SessionStoreError,
+  type SessionStoreErrorCode,
+} from "@sessionkit/auth/store";
 
 // Prisma error codes (https://www.prisma.io/docs/orm/reference/error-reference).
 const unavailablePrismaCodes = new Set([
@@ -11,19 +15,6 @@ const unavailablePrismaCodes = new Set([
   "P2037", // too many connections
 ]);
 const tooLargePrismaCodes = new Set(["P2000"]); // value too long for the column
-
-// What the Node sockets under pg, mariadb and libSQL report when the server is gone.
-const unavailableSocketCodes = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EPIPE",
-]);
 
 // Driver codes behind Prisma's generic "database error": PostgreSQL SQLSTATEs, MySQL/MariaDB
 // errnos (server and the mariadb connector's own) and SQLite result codes.
@@ -89,7 +80,7 @@ export function classifyError(error: unknown): SessionStoreErrorCode {
     }
     if (fields.kind === "LengthMismatch") return "STORE_PAYLOAD_TOO_LARGE";
     for (const code of codesOf(fields)) {
-      if (unavailablePrismaCodes.has(code) || unavailableSocketCodes.has(code)) {
+      if (unavailablePrismaCodes.has(code) || isNetworkErrorCode(code)) {
         return "STORE_UNAVAILABLE";
       }
       if (unavailableDriverCodes.has(code) || code.startsWith("08")) return "STORE_UNAVAILABLE";

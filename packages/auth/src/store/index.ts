@@ -1,6 +1,7 @@
 // The contract that every session store implements, importable without the rest of the core.
 
 export { type MemoryStoreOptions, memoryStore } from "./memory-store.js";
+export { isNetworkErrorCode } from "./network-error.js";
 export {
   isSessionStoreError,
   SessionStoreError,
