@@ -1,5 +1,6 @@
 // The contract that every session store implements, importable without the rest of the core.
 
+export { errorChain, hasNetworkErrorCode, storeCall } from "./error-chain.js";
 export { type MemoryStoreOptions, memoryStore } from "./memory-store.js";
 export { isNetworkErrorCode } from "./network-error.js";
 export {
@@ -12,6 +13,7 @@ export {
   assertExpiresAt,
   assertLogoutTokenClaims,
   assertSessionId,
+  assertSessionOwner,
   isSessionData,
   parseStoredSession,
   remainingSeconds,
@@ -20,10 +22,13 @@ export {
 export type {
   LogoutTokenClaims,
   LogoutTokenReplayStore,
+  RefreshLeaseStore,
   SessionData,
   SessionInternal,
+  SessionOwner,
   SessionStore,
   SessionUser,
   SessionWriteOptions,
+  StoredSession,
   TokenSet,
 } from "./types.js";

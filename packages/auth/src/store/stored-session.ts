@@ -1,5 +1,5 @@
 import { SessionStoreError } from "./session-store-error.js";
-import type { LogoutTokenClaims, SessionData } from "./types.js";
+import type { LogoutTokenClaims, SessionData, SessionOwner } from "./types.js";
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -95,4 +95,15 @@ export function assertExpiresAt(expiresAt: number): void {
 /** The backend TTL for a session: the remaining lifetime rounded up to whole seconds (0 when already past). */
 export function remainingSeconds(expiresAt: number, now: number = Date.now()): number {
   return Math.max(0, Math.ceil((expiresAt - now) / 1000));
+}
+
+/** Checks the argument of `listSessions`: a non-empty `iss` and `sub`. */
+export function assertSessionOwner(owner: SessionOwner): void {
+  const { iss, sub } = owner ?? ({} as SessionOwner);
+  if (typeof iss !== "string" || iss === "" || typeof sub !== "string" || sub === "") {
+    throw new SessionStoreError(
+      "STORE_INVALID_ARGUMENT",
+      "listSessions needs a non-empty `iss` and `sub`",
+    );
+  }
 }
