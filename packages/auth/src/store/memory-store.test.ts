@@ -71,3 +71,64 @@ describe("memoryStore input checks", () => {
     });
   });
 });
+
+describe("memoryStore touch and listSessions", () => {
+  it("touch moves only the expiry, and listSessions shows it", async () => {
+    const store = memoryStore();
+    const s = session("alice", "s1");
+    await store.set("a", s, later());
+    const expiresAt = Date.now() + 120_000;
+    expect(await store.touch("a", { expiresAt })).toBe(true);
+    expect(await store.get("a")).toEqual(s);
+    expect(await store.listSessions({ iss: "https://op.example", sub: "alice" })).toEqual([
+      { id: "a", session: s, expiresAt },
+    ]);
+    expect(await store.touch("missing", { expiresAt })).toBe(false);
+    expect(await store.touch("a", { expiresAt: Date.now() - 1 })).toBe(false);
+    expect(await store.get("a")).toBeNull();
+    expect(await store.listSessions({ iss: "https://op.example", sub: "alice" })).toEqual([]);
+  });
+
+  it("rejects a listSessions owner without iss or sub", async () => {
+    const store = memoryStore();
+    await expect(store.listSessions({ iss: "", sub: "alice" })).rejects.toMatchObject({
+      code: "STORE_INVALID_ARGUMENT",
+    });
+  });
+});
+
+describe("memoryStore optional extensions", () => {
+  it("claims a logout token once until it expires or is released", async () => {
+    const store = memoryStore();
+    expect(await store.claimLogoutToken("jti-1", Date.now() + 60_000)).toBe(true);
+    expect(await store.claimLogoutToken("jti-1", Date.now() + 60_000)).toBe(false);
+    await store.releaseLogoutToken("jti-1");
+    expect(await store.claimLogoutToken("jti-1", Date.now() + 60_000)).toBe(true);
+  });
+
+  it("holds a refresh lease for one holder at a time", async () => {
+    const store = memoryStore();
+    const until = Date.now() + 60_000;
+    expect(await store.acquireRefreshLease("a", "one", until)).toBe(true);
+    expect(await store.acquireRefreshLease("a", "two", until)).toBe(false);
+    expect(await store.acquireRefreshLease("a", "one", until + 1)).toBe(true);
+    await store.releaseRefreshLease("a", "two");
+    expect(await store.acquireRefreshLease("a", "two", until)).toBe(false);
+    await store.releaseRefreshLease("a", "one");
+    expect(await store.acquireRefreshLease("a", "two", until)).toBe(true);
+    expect(await store.acquireRefreshLease("b", "one", Date.now() - 1)).toBe(false);
+  });
+});
+
+describe("memoryStore options", () => {
+  it("refuses the old millisecond `sweepInterval`, naming the new option", () => {
+    expect(() => memoryStore({ sweepInterval: 1000 } as never)).toThrow(
+      expect.objectContaining({
+        code: "STORE_INVALID_ARGUMENT",
+        message: expect.stringContaining("sweepIntervalSeconds"),
+      }),
+    );
+    expect(() => memoryStore({ sweepIntervalSeconds: -1 })).toThrow(/sweepIntervalSeconds/);
+    expect(() => memoryStore({ sweepIntervalSeconds: 30 })).not.toThrow();
+  });
+});

@@ -1,38 +1,89 @@
+import { SessionStoreError } from "./session-store-error.js";
 import {
   assertExpiresAt,
   assertLogoutTokenClaims,
   assertSessionId,
+  assertSessionOwner,
   serializeSession,
 } from "./stored-session.js";
-import type { LogoutTokenClaims, SessionData, SessionStore, SessionWriteOptions } from "./types.js";
+import type {
+  LogoutTokenClaims,
+  LogoutTokenReplayStore,
+  RefreshLeaseStore,
+  SessionData,
+  SessionOwner,
+  SessionStore,
+  SessionWriteOptions,
+  StoredSession,
+} from "./types.js";
 
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions {
-  /** How often expired sessions are swept out (checked on writes), in milliseconds. @default 60_000 */
-  sweepInterval?: number;
+  /**
+   * How often expired sessions, logout-token claims and refresh leases are swept out (checked
+   * on writes), in seconds. Expired records are never served either way; this only bounds memory.
+   * @default 60
+   */
+  sweepIntervalSeconds?: number;
 }
 
 interface Entry {
   /** The session as JSON, so every read hands out a fresh copy. */
   json: string;
+  /** The record's expiry: the last `expiresAt` given to set, update or touch. */
   expiresAt: number;
   sidKey: string | undefined;
   subKey: string;
 }
 
+interface Lease {
+  holder: string;
+  expiresAt: number;
+}
+
 const indexKey = (iss: string, kind: "sid" | "sub", value: string) =>
   JSON.stringify([iss, kind, value]);
 
+const invalid = (message: string) => new SessionStoreError("STORE_INVALID_ARGUMENT", message);
+
+function resolveSweepInterval(options: MemoryStoreOptions): number {
+  if (typeof options !== "object" || options === null) {
+    throw invalid("memoryStore: options must be an object, e.g. { sweepIntervalSeconds: 60 }");
+  }
+  if ("sweepInterval" in options) {
+    throw invalid(
+      "memoryStore: `sweepInterval` (milliseconds) was renamed `sweepIntervalSeconds` (seconds)",
+    );
+  }
+  const seconds = options.sweepIntervalSeconds ?? 60;
+  if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) {
+    throw invalid("memoryStore: `sweepIntervalSeconds` must be a finite number of seconds, ≥ 0");
+  }
+  return seconds * 1000;
+}
+
+function assertNonEmpty(value: string, what: string): void {
+  if (typeof value !== "string" || value === "") {
+    throw invalid(`${what} must be a non-empty string`);
+  }
+}
+
 /**
- * The reference `SessionStore`: sessions in this process's memory, with the
- * same `sid`/`sub` indexes, expiry and copy-on-read rules as every driver.
- * Sessions do not survive a restart and are not shared between instances:
- * use it for development, single-instance apps and tests.
+ * The reference store: sessions in this process's memory, with the same `sid`/`sub` indexes,
+ * expiry and copy-on-read rules as every driver, plus logout-token replay memory and refresh
+ * leases. Sessions do not survive a restart and are not shared between instances: use it for
+ * development, single-instance apps and tests.
  */
-export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
-  const sweepInterval = options.sweepInterval ?? 60_000;
+export function memoryStore(
+  options: MemoryStoreOptions = {},
+): SessionStore & LogoutTokenReplayStore & RefreshLeaseStore {
+  const sweepIntervalMs = resolveSweepInterval(options);
   const entries = new Map<string, Entry>();
   const index = new Map<string, Set<string>>();
+  /** Claimed logout-token `jti`s → when the claim ends. */
+  const claims = new Map<string, number>();
+  /** Session id → its refresh lease. */
+  const leases = new Map<string, Lease>();
   let lastSweep = Date.now();
 
   const link = (key: string, id: string) => {
@@ -66,9 +117,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
     return entry;
   };
   const sweep = (now: number) => {
-    if (now - lastSweep < sweepInterval) return;
+    if (now - lastSweep < sweepIntervalMs) return;
     lastSweep = now;
     for (const [id, entry] of entries) if (entry.expiresAt <= now) remove(id);
+    for (const [jti, expiresAt] of claims) if (expiresAt <= now) claims.delete(jti);
+    for (const [id, lease] of leases) if (lease.expiresAt <= now) leases.delete(id);
   };
   const write = (id: string, session: SessionData, { expiresAt }: SessionWriteOptions) => {
     const json = serializeSession(session);
@@ -118,6 +171,21 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
       return true;
     },
 
+    async touch(id, { expiresAt }) {
+      assertSessionId(id);
+      assertExpiresAt(expiresAt);
+      const now = Date.now();
+      const entry = live(id, now);
+      if (!entry) return false;
+      if (expiresAt <= now) {
+        remove(id);
+        return false;
+      }
+      // The index is keyed by id and judged by the entry's expiry: it follows on its own.
+      entry.expiresAt = expiresAt;
+      return true;
+    },
+
     async delete(id) {
       assertSessionId(id);
       remove(id);
@@ -142,6 +210,59 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
         if (wasLive) ended++;
       }
       return ended;
+    },
+
+    async listSessions(owner: SessionOwner) {
+      assertSessionOwner(owner);
+      const ids = index.get(indexKey(owner.iss, "sub", owner.sub));
+      if (!ids) return [];
+      const now = Date.now();
+      const found: StoredSession[] = [];
+      for (const id of [...ids]) {
+        const entry = live(id, now);
+        if (!entry) continue;
+        found.push({
+          id,
+          session: JSON.parse(entry.json) as SessionData,
+          expiresAt: entry.expiresAt,
+        });
+      }
+      return found;
+    },
+
+    async claimLogoutToken(jti, expiresAt) {
+      assertNonEmpty(jti, "a logout token's `jti`");
+      assertExpiresAt(expiresAt);
+      const now = Date.now();
+      sweep(now);
+      const claimedUntil = claims.get(jti);
+      if (claimedUntil !== undefined && claimedUntil > now) return false;
+      claims.set(jti, expiresAt);
+      return true;
+    },
+
+    async releaseLogoutToken(jti) {
+      assertNonEmpty(jti, "a logout token's `jti`");
+      claims.delete(jti);
+    },
+
+    async acquireRefreshLease(id, holder, expiresAt) {
+      assertSessionId(id);
+      assertNonEmpty(holder, "a refresh lease's `holder`");
+      assertExpiresAt(expiresAt);
+      const now = Date.now();
+      sweep(now);
+      if (expiresAt <= now) return false;
+      const lease = leases.get(id);
+      if (lease && lease.holder !== holder && lease.expiresAt > now) return false;
+      leases.set(id, { holder, expiresAt });
+      return true;
+    },
+
+    async releaseRefreshLease(id, holder) {
+      assertSessionId(id);
+      assertNonEmpty(holder, "a refresh lease's `holder`");
+      if (leases.get(id)?.holder === holder) leases.delete(id);
     },
   };
 }
