@@ -4,12 +4,9 @@ import { createDiscoveryCache, type DiscoveryCache } from "./discovery-cache.js"
 import { createJwksCache, type JwksCache } from "./jwks-cache.js";
 import { isLoopbackHost } from "./loopback.js";
 import { parseUrl } from "./parse-url.js";
+import type { FetchFunction } from "./types.js";
 
-/** A `fetch`-compatible function. */
-export type FetchFunction = (
-  input: string | URL | Request,
-  init?: RequestInit,
-) => Promise<Response>;
+export type { FetchFunction } from "./types.js";
 
 /** How the client authenticates at the token endpoint. */
 export type ClientAuthMethod =

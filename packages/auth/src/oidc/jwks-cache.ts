@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from "jose";
-import type { FetchFunction } from "./config.js";
+import type { FetchFunction } from "./types.js";
 
 /** Remote JWKS key resolvers, one per `jwks_uri`, so keys are fetched once and then cached. */
 export interface JwksCache {

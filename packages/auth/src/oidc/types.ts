@@ -1,0 +1,5 @@
+/** A `fetch`-compatible function. */
+export type FetchFunction = (
+  input: string | URL | Request,
+  init?: RequestInit,
+) => Promise<Response>;
