@@ -11,8 +11,9 @@ import { jarOf, nextCookieStore, nextRequestHost, requestCookies } from "./http/
 import { applySessionWrites, cookieInits, secureFor } from "./http/set-cookies.js";
 import { type LogoutTokenReplayCache, memoryReplayCache } from "./oidc/replay-cache.js";
 import type { AuthOptions } from "./options.js";
+import { createRouteTable } from "./routes/index.js";
 import { jsonError } from "./routes/responses.js";
-import { type AuthRouteTable, createRouteTable } from "./routes.js";
+import type { AuthRouteTable } from "./routes/types.js";
 import { type CryptoEngineName, createSealer } from "./session/sealer.js";
 import type { CookieJar, CookieWrite } from "./session/session-cookies.js";
 import {

@@ -1,60 +1,120 @@
-import type { SessionStoreError } from "./store/session-store-error.js";
+import { SessionStoreError } from "./store/session-store-error.js";
 
-/** Stable codes of {@link AuthError}. */
-export type AuthErrorCode =
-  /** An option or environment variable is missing or malformed. */
-  | "AUTH_CONFIG_INVALID"
-  /** A session cookie could not be opened (expired, tampered, wrong key…). */
-  | "AUTH_SESSION_UNREADABLE"
-  /** The session store failed; `cause` is the {@link SessionStoreError}. */
-  | "AUTH_STORE_UNAVAILABLE"
+/**
+ * Every code of {@link AuthError} (and of its subclass `OidcError`), with the HTTP status an auth
+ * route answers for it. The one table: the code unions below and every route's status derive from
+ * it. 5xx codes are logged by the routes; none of them is ever caused by a cookie or a token the
+ * browser sent.
+ */
+const AUTH_ERROR_STATUS = {
+  /** An option or environment variable given to `createAuth` is missing or malformed. */
+  AUTH_CONFIG_INVALID: 500,
+  /** A function of the API was called with a bad argument (e.g. a session without `user.sub`). */
+  AUTH_INVALID_ARGUMENT: 500,
+  /** A bug or an unexpected failure inside sessionkit or an app hook; the route logs it. */
+  AUTH_INTERNAL_ERROR: 500,
+  /**
+   * The session store failed while sessionkit used it. Thrown to the app by the core; `cause` is
+   * the driver's `SessionStoreError`, whose own code (`STORE_UNAVAILABLE`, `STORE_THROTTLED`…)
+   * says how the backend failed. An `AuthError` code, never a `SessionStoreError` one.
+   */
+  AUTH_STORE_UNAVAILABLE: 503,
   /** An operation needs a signed-in session and the request has none. */
-  | "AUTH_SESSION_MISSING"
-  /** An OIDC feature (routes, `getAccessToken`) was used without `issuer` (AUTH_ISSUER) configured. */
-  | "AUTH_OIDC_NOT_CONFIGURED"
-  /** `beforeSessionSaved` threw: the login is refused (403). */
-  | "AUTH_SESSION_REJECTED"
-  /** The provider's discovery document could not be fetched or is invalid (502). */
-  | "OIDC_DISCOVERY_FAILED"
-  /** The provider did not answer in time, answered 5xx, or refused the client credentials (502). */
-  | "OIDC_PROVIDER_UNAVAILABLE"
-  /** The callback request is malformed, or its state/issuer does not match the transaction (400). */
-  | "OIDC_CALLBACK_INVALID"
-  /** The provider answered the authorization request with an error, e.g. `access_denied` (400). */
-  | "OIDC_AUTHORIZATION_DENIED"
-  /** The token endpoint rejected the authorization code: replayed, expired, PKCE mismatch (400). */
-  | "OIDC_CODE_REJECTED"
-  /** The ID token failed validation: issuer, audience, nonce, expiry, algorithm (400). */
-  | "OIDC_ID_TOKEN_INVALID"
-  /** The token endpoint's answer is not a valid token response (502). */
-  | "OIDC_TOKEN_RESPONSE_INVALID"
-  /** The session holds no refresh token (401). */
-  | "OIDC_REFRESH_TOKEN_MISSING"
-  /** The provider rejected the refresh token: revoked, reused, expired (401). */
-  | "OIDC_REFRESH_REJECTED"
-  /** The back-channel logout request is not a form-encoded POST with one `logout_token` (400/405). */
-  | "OIDC_LOGOUT_REQUEST_INVALID"
-  /** The logout token failed verification (400). */
-  | "OIDC_LOGOUT_TOKEN_INVALID";
+  AUTH_SESSION_MISSING: 401,
+  /** Session management (`listSessions`, `revoke*`) was used with stateless cookie sessions: it needs a `sessionStore`. */
+  AUTH_STORE_REQUIRED: 501,
+  /** `revokeSession` was given an id that is not one of the signed-in user's live sessions; nothing changed. */
+  AUTH_SESSION_NOT_FOUND: 404,
+  /** An OIDC feature (routes, `getAccessToken`) was used without `issuer` (AUTH_ISSUER). */
+  AUTH_OIDC_NOT_CONFIGURED: 501,
+  /** `beforeSessionSaved` threw: the login is refused. */
+  AUTH_SESSION_REJECTED: 403,
+  /** The provider's discovery document could not be fetched or is invalid. */
+  OIDC_DISCOVERY_FAILED: 502,
+  /** The provider did not answer in time, answered 5xx, or refused our client credentials. */
+  OIDC_PROVIDER_UNAVAILABLE: 502,
+  /** The callback request is malformed, or its state/issuer does not match the transaction. */
+  OIDC_CALLBACK_INVALID: 400,
+  /** The provider answered the authorization request with an error (e.g. `access_denied`). */
+  OIDC_AUTHORIZATION_DENIED: 400,
+  /** The token endpoint rejected the authorization code (replayed, expired, PKCE mismatch). */
+  OIDC_CODE_REJECTED: 400,
+  /** The ID token failed validation (issuer, audience, nonce, expiry, algorithm…). */
+  OIDC_ID_TOKEN_INVALID: 400,
+  /** The token endpoint's answer is not a valid token response. */
+  OIDC_TOKEN_RESPONSE_INVALID: 502,
+  /** The session holds no refresh token. */
+  OIDC_REFRESH_TOKEN_MISSING: 401,
+  /** The provider rejected the refresh token (revoked, reused, expired): the session is over. */
+  OIDC_REFRESH_REJECTED: 401,
+  /** The back-channel logout request is not a form-encoded POST with one `logout_token` (400, 405 for another method). */
+  OIDC_LOGOUT_REQUEST_INVALID: 400,
+  /** The logout token failed verification. */
+  OIDC_LOGOUT_TOKEN_INVALID: 400,
+} as const satisfies Record<string, number>;
+
+/** Stable codes of {@link AuthError}; see each one's JSDoc for when it is thrown. */
+export type AuthErrorCode = keyof typeof AUTH_ERROR_STATUS;
+
+/** The codes of the OIDC protocol layer (`OIDC_*`), thrown as `OidcError`. */
+export type OidcErrorCode = Extract<AuthErrorCode, `OIDC_${string}`>;
+
+/** The HTTP status an auth route answers for `code`. */
+export function statusOf(code: AuthErrorCode): number {
+  return AUTH_ERROR_STATUS[code];
+}
 
 /** Options of the {@link AuthError} constructor. */
 export interface AuthErrorOptions {
-  /** The underlying error. */
+  /** The underlying error; kept out of `JSON.stringify` and enumeration, like `Error#cause`. */
   cause?: unknown;
 }
 
-/** An error of sessionkit's core. Its message never holds a token, cookie value or secret. */
+/**
+ * An error of sessionkit's core, with a stable `code` and the HTTP `status` a route answers for
+ * it. Its message never holds a token, cookie value or secret.
+ */
 export class AuthError extends Error {
   override readonly name: string = "AuthError";
   readonly code: AuthErrorCode;
+  /** The HTTP status an auth route answers for this error, from its code. */
+  readonly status: number;
 
   constructor(code: AuthErrorCode, message: string, options: AuthErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    this.status = statusOf(code);
   }
+}
+
+/**
+ * Whether `error` is an {@link AuthError} (an `OidcError` included), optionally with the given
+ * code; narrows `code` to it. Store failures are `AUTH_STORE_UNAVAILABLE` here; the driver's own
+ * `STORE_*` code is on `error.cause` (see `isSessionStoreError`).
+ */
+export function isAuthError<C extends AuthErrorCode = AuthErrorCode>(
+  error: unknown,
+  code?: C,
+): error is AuthError & { readonly code: C } {
+  return error instanceof AuthError && (code === undefined || error.code === code);
 }
 
 /** The `AUTH_STORE_UNAVAILABLE` error every store-backed operation throws; `cause` is the store's error. */
 export function storeUnavailable(cause: SessionStoreError): AuthError {
   return new AuthError("AUTH_STORE_UNAVAILABLE", "the session store is unavailable", { cause });
+}
+
+/** Wraps a failure that is not an {@link AuthError} (a bug, a hook that threw) as `AUTH_INTERNAL_ERROR`. */
+export function internalError(cause: unknown, message = "an unexpected error"): AuthError {
+  return new AuthError("AUTH_INTERNAL_ERROR", message, { cause });
+}
+
+/**
+ * `error` as an {@link AuthError}: itself, `AUTH_STORE_UNAVAILABLE` around a store's error, or
+ * `AUTH_INTERNAL_ERROR` around anything else.
+ */
+export function toAuthError(error: unknown): AuthError {
+  if (error instanceof AuthError) return error;
+  if (error instanceof SessionStoreError) return storeUnavailable(error);
+  return internalError(error);
 }

@@ -1,7 +1,15 @@
+// What an app imports. Store drivers take their helpers from `@sessionkit/auth/store`.
+
 export type { AccessToken, GetAccessTokenOptions } from "./access-token.js";
 export type { AuthConfig } from "./config.js";
 export { type Auth, createAuth } from "./create-auth.js";
-export { AuthError, type AuthErrorCode, type AuthErrorOptions } from "./errors.js";
+export {
+  AuthError,
+  type AuthErrorCode,
+  type AuthErrorOptions,
+  isAuthError,
+  type OidcErrorCode,
+} from "./errors.js";
 export { isPassThrough, mergeAuthResponse } from "./merge-auth-response.js";
 export {
   type ClientAssertionKey,
@@ -11,13 +19,7 @@ export {
   type OidcConfig,
   type OidcRoutes,
 } from "./oidc/config.js";
-export {
-  isOidcError,
-  OIDC_ERROR_STATUS,
-  OidcError,
-  type OidcErrorCode,
-  type OidcErrorOptions,
-} from "./oidc/oidc-error.js";
+export { isOidcError, OidcError, type OidcErrorOptions } from "./oidc/oidc-error.js";
 export { needsRefresh } from "./oidc/refresh.js";
 export {
   type LogoutTokenReplayCache,
@@ -33,6 +35,24 @@ export type {
   OnCallback,
   SessionCookieOptions,
 } from "./options.js";
-export type { AuthRoute } from "./routes.js";
 export type { NewSession, SessionUpdate } from "./session/session-core.js";
-export * from "./store/index.js";
+export { type MemoryStoreOptions, memoryStore } from "./store/memory-store.js";
+export {
+  isSessionStoreError,
+  SessionStoreError,
+  type SessionStoreErrorCode,
+  type SessionStoreErrorOptions,
+} from "./store/session-store-error.js";
+export type {
+  LogoutTokenClaims,
+  LogoutTokenReplayStore,
+  RefreshLeaseStore,
+  SessionData,
+  SessionInternal,
+  SessionOwner,
+  SessionStore,
+  SessionUser,
+  SessionWriteOptions,
+  StoredSession,
+  TokenSet,
+} from "./store/types.js";

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server.js";
-import { AuthError } from "../errors.js";
+import { AuthError, toAuthError } from "../errors.js";
 import { requestCookies } from "../http/request-cookies.js";
 import { applySessionWrites } from "../http/set-cookies.js";
 import { handleCallback } from "../oidc/callback.js";
@@ -8,7 +8,7 @@ import {
   type LoginTransaction,
   transactionCookieName,
 } from "../oidc/transaction.js";
-import type { AuthRoute, OidcRouteContext } from "../routes.js";
+import type { AuthRoute, OidcRouteContext } from "./types.js";
 import { sessionExpiresAt } from "../session/expiry.js";
 import type { CookieWrite } from "../session/session-cookies.js";
 import type { SessionData } from "../store/types.js";
@@ -32,8 +32,8 @@ function mutable(response: Response): NextResponse {
 /**
  * `GET routes.callback`: checks the answer against its transaction cookie, exchanges the code,
  * runs `beforeSessionSaved` and starts a session under a fresh id, then redirects to `returnTo`.
- * Every failure is a 4xx page (502/503 when the provider or the store failed), never a 500; the
- * transaction cookie is deleted either way.
+ * Every failure is a 4xx page (502/503 when the provider or the store failed, 500 and logged for a
+ * bug); the transaction cookie is deleted either way.
  */
 export function callbackRoute(context: OidcRouteContext): AuthRoute {
   const { config, oidc, core, transactions, beforeSessionSaved, onCallback } = context;
@@ -84,15 +84,8 @@ export function callbackRoute(context: OidcRouteContext): AuthRoute {
       writes = await core.save(jar, fresh, now);
       session = fresh;
     } catch (caught) {
-      error =
-        caught instanceof AuthError
-          ? caught
-          : new AuthError("AUTH_SESSION_REJECTED", "the login could not complete", {
-              cause: caught,
-            });
-      if (!(caught instanceof AuthError)) {
-        config.logger.error("sessionkit: the login callback failed", caught);
-      }
+      error = toAuthError(caught);
+      if (error.status >= 500) config.logger.error("sessionkit: the login callback failed", caught);
     }
 
     let response: NextResponse | undefined;

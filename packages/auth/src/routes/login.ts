@@ -2,7 +2,7 @@ import { NextResponse } from "next/server.js";
 import { requestCookies } from "../http/request-cookies.js";
 import { createLoginRequest } from "../oidc/login.js";
 import { transactionCookiesToDrop } from "../oidc/transaction.js";
-import type { AuthRoute, OidcRouteContext } from "../routes.js";
+import type { AuthRoute, OidcRouteContext } from "./types.js";
 import {
   appendTransactionCookie,
   describeFailure,

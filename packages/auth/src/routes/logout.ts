@@ -3,7 +3,7 @@ import { requestCookies } from "../http/request-cookies.js";
 import { applySessionWrites } from "../http/set-cookies.js";
 import { buildLogoutUrl } from "../oidc/logout-url.js";
 import { safeReturnTo } from "../oidc/safe-return-to.js";
-import type { AuthRoute, OidcRouteContext } from "../routes.js";
+import type { AuthRoute, OidcRouteContext } from "./types.js";
 import { methodNotAllowed, NO_STORE } from "./responses.js";
 
 /**

@@ -1,6 +1,6 @@
 import { requestCookies } from "../http/request-cookies.js";
 import { applySessionWrites } from "../http/set-cookies.js";
-import type { AuthRoute, OidcRouteContext } from "../routes.js";
+import type { AuthRoute, OidcRouteContext } from "./types.js";
 import type { CookieWrite } from "../session/session-cookies.js";
 import { jsonError, jsonResponse, methodNotAllowed } from "./responses.js";
 

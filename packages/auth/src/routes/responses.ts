@@ -1,9 +1,8 @@
 import { NextResponse } from "next/server.js";
 import type { AuthConfig } from "../config.js";
-import { AuthError } from "../errors.js";
+import { toAuthError } from "../errors.js";
 import { secureFor, serializeCookie } from "../http/set-cookies.js";
 import { isOidcError } from "../oidc/oidc-error.js";
-import { isSessionStoreError } from "../store/session-store-error.js";
 
 /** Auth route answers are per user: never stored by any cache. */
 export const NO_STORE = "no-store";
@@ -82,21 +81,12 @@ export function methodNotAllowed(allowed: readonly string[]): NextResponse {
   );
 }
 
-/** The status and short reason a route answers for `error`: 4xx/502/503, never 500. */
+/**
+ * The status and short reason a route answers for `error`, from the one status table of the error
+ * codes: a store failure is 503, a bug 500 (`internal_error`); the caller logs every 5xx.
+ */
 export function describeFailure(error: unknown): { status: number; reason: string } {
-  if (isOidcError(error)) return { status: error.status, reason: error.reason };
-  if (error instanceof AuthError) {
-    switch (error.code) {
-      case "AUTH_SESSION_REJECTED":
-        return { status: 403, reason: "session_rejected" };
-      case "AUTH_STORE_UNAVAILABLE":
-        return { status: 503, reason: "store_unavailable" };
-      case "AUTH_SESSION_MISSING":
-        return { status: 401, reason: "session_missing" };
-      default:
-        break;
-    }
-  }
-  if (isSessionStoreError(error)) return { status: 503, reason: "store_unavailable" };
-  return { status: 502, reason: "unexpected_error" };
+  const failure = toAuthError(error);
+  if (isOidcError(failure)) return { status: failure.status, reason: failure.reason };
+  return { status: failure.status, reason: failure.code.slice("AUTH_".length).toLowerCase() };
 }

@@ -1,29 +1,44 @@
-/** Stable codes of {@link SessionStoreError}. */
+/**
+ * Stable codes of {@link SessionStoreError}, the error a store driver throws. They all start with
+ * `STORE_`; the core never shows them to the app directly: it throws an `AuthError`
+ * `AUTH_STORE_UNAVAILABLE` whose `cause` is this error.
+ */
 export type SessionStoreErrorCode =
-  /** The backend cannot be reached, refused, or timed out. */
+  /** The backend cannot be reached, refused, or timed out; `retryAfter` may say when to try again. */
   | "STORE_UNAVAILABLE"
-  /** The backend asked us to slow down; see `retryAfterMs`. */
+  /** The backend asked us to slow down; `retryAfter` says how long to wait. */
   | "STORE_THROTTLED"
   /** The session is larger than the backend can hold. */
   | "STORE_PAYLOAD_TOO_LARGE"
-  /** The caller passed something the contract forbids (e.g. a logout token with neither `sid` nor `sub`). */
+  /** The caller passed something the contract forbids (a bad option, id, expiry or logout token). */
   | "STORE_INVALID_ARGUMENT"
   /** Any other backend failure. */
   | "STORE_OPERATION_FAILED";
 
 /** Options of the {@link SessionStoreError} constructor. */
 export interface SessionStoreErrorOptions {
-  /** The backend's own error. */
+  /** The backend's own error; kept out of `JSON.stringify` and enumeration, like `Error#cause`. */
   cause?: unknown;
-  /** For `STORE_THROTTLED`: how long to wait before retrying, in milliseconds. */
-  retryAfterMs?: number;
+  /**
+   * For `STORE_THROTTLED` and `STORE_UNAVAILABLE`: how long to wait before retrying, in seconds
+   * (like HTTP `Retry-After`); may be fractional. @default undefined (no hint)
+   */
+  retryAfter?: number;
 }
 
-/** A store failed because its backend failed, not because of the data in it. */
+/**
+ * A store failed because its backend failed, not because of the data in it. Its message never
+ * holds session data, a token or a secret.
+ */
 export class SessionStoreError extends Error {
   override readonly name = "SessionStoreError";
   readonly code: SessionStoreErrorCode;
-  readonly retryAfterMs: number | undefined;
+  /**
+   * How long to wait before retrying, in seconds (like HTTP `Retry-After`), when the driver knows:
+   * DynamoDB sets it on `STORE_THROTTLED`, Redis on the `STORE_UNAVAILABLE` it answers while
+   * failing fast after a timeout. `undefined` otherwise.
+   */
+  readonly retryAfter: number | undefined;
 
   constructor(
     code: SessionStoreErrorCode,
@@ -32,7 +47,7 @@ export class SessionStoreError extends Error {
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.retryAfterMs = options.retryAfterMs;
+    this.retryAfter = options.retryAfter;
   }
 }
 

@@ -1,18 +1,12 @@
 import { generateKeyPair, type JWTPayload, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  BACKCHANNEL_LOGOUT_EVENT,
-  buildLogoutUrl,
-  createLoginRequest,
-  handleCallback,
-  isOidcError,
-  type LogoutTokenReplayCache,
-  memoryReplayCache,
-  type OidcConfig,
-  type OidcErrorCode,
-  resolveOidcConfig,
-  verifyLogoutToken,
-} from "../../src/oidc/index.js";
+import { handleCallback } from "../../src/oidc/callback.js";
+import { type OidcConfig, resolveOidcConfig } from "../../src/oidc/config.js";
+import { createLoginRequest } from "../../src/oidc/login.js";
+import { BACKCHANNEL_LOGOUT_EVENT, verifyLogoutToken } from "../../src/oidc/logout-token.js";
+import { buildLogoutUrl } from "../../src/oidc/logout-url.js";
+import { isOidcError, type OidcErrorCode } from "../../src/oidc/oidc-error.js";
+import { type LogoutTokenReplayCache, memoryReplayCache } from "../../src/oidc/replay-cache.js";
 import { memoryStore } from "../../src/store/index.js";
 import { forgeLogoutToken, logoutClaims, unsignedLogoutToken } from "./logout-tokens.js";
 import { startTestProvider, type TestProvider } from "./provider.js";

@@ -1,19 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  buildLogoutUrl,
-  createLoginRequest,
-  createSingleFlight,
-  discover,
-  type FetchFunction,
-  handleCallback,
-  isOidcError,
-  type OidcConfig,
-  type OidcErrorCode,
-  type OidcOptions,
-  type RefreshResult,
-  refreshTokenSet,
-  resolveOidcConfig,
-} from "../../src/oidc/index.js";
+import { handleCallback } from "../../src/oidc/callback.js";
+import { type FetchFunction, type OidcConfig, type OidcOptions, resolveOidcConfig } from "../../src/oidc/config.js";
+import { discover } from "../../src/oidc/discovery.js";
+import { createLoginRequest } from "../../src/oidc/login.js";
+import { buildLogoutUrl } from "../../src/oidc/logout-url.js";
+import { isOidcError, type OidcErrorCode } from "../../src/oidc/oidc-error.js";
+import { type RefreshResult, refreshTokenSet } from "../../src/oidc/refresh.js";
+import { createSingleFlight } from "../../src/oidc/single-flight.js";
 import { startTestProvider, type TestProvider } from "./provider.js";
 
 let op: TestProvider;

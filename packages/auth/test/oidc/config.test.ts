@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AuthError } from "../../src/errors.js";
-import { type OidcEnv, type OidcOptions, resolveOidcConfig } from "../../src/oidc/index.js";
+import { type OidcEnv, type OidcOptions, resolveOidcConfig } from "../../src/oidc/config.js";
 
 const env: OidcEnv = {
   AUTH_ISSUER: "https://id.example",

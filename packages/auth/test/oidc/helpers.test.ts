@@ -2,20 +2,12 @@ import fc from "fast-check";
 import type { IDToken } from "oauth4webapi";
 import { describe, expect, it } from "vitest";
 import { AuthError } from "../../src/errors.js";
-import {
-  createSingleFlight,
-  createState,
-  isLoginTransaction,
-  isTransactionExpired,
-  memoryReplayCache,
-  needsRefresh,
-  OidcError,
-  stateCreatedAt,
-  tokenSetFromResponse,
-  transactionCookieName,
-  transactionCookiesToDrop,
-  userFromIdTokenClaims,
-} from "../../src/oidc/index.js";
+import { OidcError } from "../../src/oidc/oidc-error.js";
+import { needsRefresh } from "../../src/oidc/refresh.js";
+import { memoryReplayCache } from "../../src/oidc/replay-cache.js";
+import { createSingleFlight } from "../../src/oidc/single-flight.js";
+import { tokenSetFromResponse, userFromIdTokenClaims } from "../../src/oidc/token-set.js";
+import { createState, isLoginTransaction, isTransactionExpired, stateCreatedAt, transactionCookieName, transactionCookiesToDrop } from "../../src/oidc/transaction.js";
 
 const random = "r".repeat(43);
 

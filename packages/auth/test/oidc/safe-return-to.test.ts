@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { safeReturnTo } from "../../src/oidc/index.js";
+import { safeReturnTo } from "../../src/oidc/safe-return-to.js";
 
 const base = "https://app.example";
 
