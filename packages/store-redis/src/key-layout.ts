@@ -101,6 +101,8 @@ export function createKeyLayout(
 export const sessionKey = (base: string, id: string) => `${base}s:${id}`;
 /** A claimed back-channel logout token's `jti`, kept until the token expires. */
 export const logoutTokenKey = (base: string, jti: string) => `${base}j:${jti}`;
+/** A session's refresh lease (value: the holder), kept until the lease ends. */
+export const leaseKey = (base: string, id: string) => `${base}l:${id}`;
 /** The `iss`+`sub` index of a shard. */
 export const subIndexKey = (base: string, ref: string) => `${base}u:${ref}`;
 /** The `iss`+`sid` index of a shard. */

@@ -2,12 +2,16 @@ import {
   assertExpiresAt,
   assertLogoutTokenClaims,
   assertSessionId,
+  assertSessionOwner,
   type LogoutTokenClaims,
   type LogoutTokenReplayStore,
+  type RefreshLeaseStore,
   type SessionData,
+  type SessionOwner,
   type SessionStore,
   SessionStoreError,
   type SessionWriteOptions,
+  type StoredSession,
   serializeSession,
 } from "@sessionkit/auth/store";
 import type { Cluster, Redis } from "ioredis";
@@ -16,15 +20,25 @@ import {
   createKeyLayout,
   indexRef,
   type KeyLayout,
+  leaseKey,
   logoutTokenKey,
   sessionKey,
   shardOf,
   sidIndexKey,
   subIndexKey,
 } from "./key-layout.js";
-import { type LuaScript, logoutScript, removeScript, writeScript } from "./scripts.js";
+import {
+  acquireLeaseScript,
+  type LuaScript,
+  listScript,
+  logoutScript,
+  releaseLeaseScript,
+  removeScript,
+  touchScript,
+  writeScript,
+} from "./scripts.js";
 import { isWrongType } from "./store-errors.js";
-import { decodeStoredValue, encodeStoredValue } from "./stored-value.js";
+import { decodeStoredRecord, decodeStoredValue, encodeStoredValue } from "./stored-value.js";
 
 /** Options of {@link redisStore}. */
 export interface RedisStoreOptions {
@@ -33,15 +47,15 @@ export interface RedisStoreOptions {
   /**
    * How many hash-tagged shards (Cluster slots) sessions and their indexes are
    * spread over, 1 to 1024; keep it fixed for the life of the data. On a
-   * Cluster, `deleteByLogoutToken` sends one command per shard. @default 16
+   * Cluster, `deleteByLogoutToken` and `listSessions` send one command per shard. @default 16
    */
   shards?: number;
   /**
    * Longest a store operation may wait for Redis before it fails with
-   * `STORE_UNAVAILABLE`, in milliseconds; after a timeout, operations fail at
-   * once for as long again before one retries. `0` waits as long as ioredis does. @default 2000
+   * `STORE_UNAVAILABLE`, in seconds (fractions allowed); after a timeout, operations fail at
+   * once for as long again before one retries. `0` waits as long as ioredis does. @default 2
    */
-  operationTimeout?: number;
+  operationTimeoutSeconds?: number;
 }
 
 /** The ioredis client a {@link redisStore} uses: standalone, Sentinel-backed or Cluster. */
@@ -49,10 +63,11 @@ export type RedisStoreClient = Redis | Cluster;
 
 /**
  * What {@link redisStore} returns: a `SessionStore` that also remembers the
- * `jti`s of back-channel logout tokens in Redis, so a replayed token is refused
- * by every instance of the app, not only by the one that saw it first.
+ * `jti`s of back-channel logout tokens in Redis (a replayed token is refused
+ * by every instance of the app, not only by the one that saw it first) and
+ * hands out refresh leases, so app instances spend a refresh token once.
  */
-export type RedisSessionStore = SessionStore & LogoutTokenReplayStore;
+export type RedisSessionStore = SessionStore & LogoutTokenReplayStore & RefreshLeaseStore;
 
 /**
  * A `SessionStore` in Redis through the app's own ioredis client (standalone or
@@ -72,11 +87,27 @@ export function redisStore(
       "redisStore needs an ioredis client (Redis or Cluster)",
     );
   }
-  const operationTimeout = options.operationTimeout ?? 2_000;
-  if (!Number.isFinite(operationTimeout) || operationTimeout < 0) {
+  if (typeof options !== "object" || options === null) {
     throw new SessionStoreError(
       "STORE_INVALID_ARGUMENT",
-      "`operationTimeout` must be a number of milliseconds ≥ 0",
+      'redisStore: options must be an object, e.g. { prefix: "app:" }',
+    );
+  }
+  if ("operationTimeout" in options) {
+    throw new SessionStoreError(
+      "STORE_INVALID_ARGUMENT",
+      "redisStore: `operationTimeout` (milliseconds) was renamed `operationTimeoutSeconds` (seconds)",
+    );
+  }
+  const timeoutSeconds = options.operationTimeoutSeconds ?? 2;
+  if (
+    typeof timeoutSeconds !== "number" ||
+    !Number.isFinite(timeoutSeconds) ||
+    timeoutSeconds < 0
+  ) {
+    throw new SessionStoreError(
+      "STORE_INVALID_ARGUMENT",
+      "redisStore: `operationTimeoutSeconds` must be a finite number of seconds ≥ 0",
     );
   }
   const layout: KeyLayout = createKeyLayout(
@@ -98,7 +129,7 @@ export function redisStore(
     }
   };
 
-  const guarded = createGuard(client, operationTimeout);
+  const guarded = createGuard(client, timeoutSeconds * 1_000);
 
   const write = async (
     mode: "set" | "update",
@@ -181,6 +212,23 @@ export function redisStore(
       return write("update", id, session, writeOptions);
     },
 
+    async touch(id, { expiresAt }) {
+      assertSessionId(id);
+      assertExpiresAt(expiresAt);
+      const shard = shardOf(id, layout.shards);
+      const now = Date.now();
+      // Rounded up like `set`; the script ends the session instead when expiresAt ≤ now.
+      const px = Math.max(1, Math.ceil(expiresAt - now));
+      const moved = await guarded(() =>
+        evaluate(
+          touchScript,
+          [sessionKey(bases[shard]!, id)],
+          [scriptBases[shard]!, now, `${expiresAt}`, px, id],
+        ),
+      );
+      return moved === 1;
+    },
+
     async delete(id) {
       assertSessionId(id);
       const shard = shardOf(id, layout.shards);
@@ -219,13 +267,52 @@ export function redisStore(
       return ended.reduce<number>((total, count) => total + Number(count), 0);
     },
 
-    async claimLogoutToken(jti, expiresAt) {
-      if (typeof jti !== "string" || jti === "") {
-        throw new SessionStoreError(
-          "STORE_INVALID_ARGUMENT",
-          "a logout token's `jti` must be a non-empty string",
+    async listSessions(owner: SessionOwner) {
+      assertSessionOwner(owner);
+      const { iss, sub } = owner;
+      const ref = indexRef(iss, sub);
+      const now = Date.now();
+      let replies: unknown[];
+      if (!client.isCluster) {
+        // Standalone: every shard's slice of the index in one script, one round trip.
+        const keys = bases.map((base) => subIndexKey(base, ref));
+        replies = [await guarded(() => evaluate(listScript, keys, [now, ref, ...scriptBases]))];
+      } else {
+        // Cluster: one script per shard (each its own slot), all in flight at once.
+        replies = await guarded(() =>
+          Promise.all(
+            bases.map((base, shard) =>
+              evaluate(listScript, [subIndexKey(base, ref)], [now, ref, scriptBases[shard]!]),
+            ),
+          ),
         );
       }
+      const found: StoredSession[] = [];
+      const unreadable: Promise<void>[] = [];
+      for (const reply of replies) {
+        const pairs = reply as string[];
+        for (let i = 0; i + 1 < pairs.length; i += 2) {
+          const id = pairs[i]!;
+          const value = pairs[i + 1]!;
+          const record = decodeStoredRecord(value, now);
+          if (!record) {
+            // The header was fine but the session is not: no session, and removed.
+            if (decodeStoredRecord(value, Number.NEGATIVE_INFINITY) === null) {
+              unreadable.push(discard(shardOf(id, layout.shards), id, value));
+            }
+            continue;
+          }
+          const { session, expiresAt } = record;
+          if (session.user.sub !== sub || session.internal.iss !== iss) continue;
+          found.push({ id, session, expiresAt });
+        }
+      }
+      await Promise.all(unreadable);
+      return found;
+    },
+
+    async claimLogoutToken(jti, expiresAt) {
+      assertJti(jti);
       assertExpiresAt(expiresAt);
       const key = logoutTokenKey(bases[shardOf(jti, layout.shards)]!, jti);
       // NX makes the claim atomic across instances; the key lives as long as the token could.
@@ -233,5 +320,48 @@ export function redisStore(
       const reply = await guarded(() => client.set(key, "1", "PX", px, "NX"));
       return reply === "OK";
     },
+
+    async releaseLogoutToken(jti) {
+      assertJti(jti);
+      const key = logoutTokenKey(bases[shardOf(jti, layout.shards)]!, jti);
+      await guarded(() => client.del(key));
+    },
+
+    async acquireRefreshLease(id, holder, expiresAt) {
+      assertSessionId(id);
+      assertHolder(holder);
+      assertExpiresAt(expiresAt);
+      const px = Math.ceil(expiresAt - Date.now());
+      // A lease that would already be over takes nothing (and costs no round trip).
+      if (px <= 0) return false;
+      const key = leaseKey(bases[shardOf(id, layout.shards)]!, id);
+      const taken = await guarded(() => evaluate(acquireLeaseScript, [key], [holder, px]));
+      return taken === 1;
+    },
+
+    async releaseRefreshLease(id, holder) {
+      assertSessionId(id);
+      assertHolder(holder);
+      const key = leaseKey(bases[shardOf(id, layout.shards)]!, id);
+      await guarded(() => evaluate(releaseLeaseScript, [key], [holder]));
+    },
   };
+}
+
+function assertJti(jti: string): void {
+  if (typeof jti !== "string" || jti === "") {
+    throw new SessionStoreError(
+      "STORE_INVALID_ARGUMENT",
+      "a logout token's `jti` must be a non-empty string",
+    );
+  }
+}
+
+function assertHolder(holder: string): void {
+  if (typeof holder !== "string" || holder === "") {
+    throw new SessionStoreError(
+      "STORE_INVALID_ARGUMENT",
+      "a refresh lease's `holder` must be a non-empty string",
+    );
+  }
 }

@@ -30,7 +30,7 @@ local function header(v)
   if not c then return nil end
   local e = tonumber(string.sub(v, 1, a - 1))
   if not e then return nil end
-  return e, string.sub(v, a + 1, b - 1), string.sub(v, b + 1, c - 1)
+  return e, string.sub(v, a + 1, b - 1), string.sub(v, b + 1, c - 1), c
 end
 -- The header of the value under key, reading only its first KiB when that holds it all
 -- (a session can be 64 KiB): expiresAt, sub ref, sid ref; nil when missing or unreadable.
@@ -51,6 +51,24 @@ end
 local function unindex(index, id, now)
   redis.call('ZREM', index, id)
   tidy(index, now)
+end
+`;
+
+// Whether a session body (the JSON after the header) has the SessionData shape, as
+// isSessionData judges it. cjson refuses escaped lone surrogates, which JSON.stringify
+// writes and JSON.parse reads: every escaped surrogate is swapped for a plain 'x' escape
+// first (valid JSON whether or not the backslash before it was itself escaped).
+const readable = `
+local function record(t) return type(t) == 'table' and t[1] == nil end
+local function readable(body)
+  local ok, s = pcall(cjson.decode, (string.gsub(body, '\\\\u[dD][89a-fA-F]%x%x', '\\\\u0078')))
+  if not (ok and record(s) and record(s.user) and record(s.tokenSet) and record(s.internal)) then
+    return false
+  end
+  local i = s.internal
+  return type(s.user.sub) == 'string' and type(i.iss) == 'string'
+    and (i.sid == nil or type(i.sid) == 'string')
+    and type(i.createdAt) == 'number' and type(i.expiresAt) == 'number'
 end
 `;
 
@@ -149,4 +167,100 @@ for i, index in ipairs(KEYS) do
   for index in pairs(touched) do tidy(index, now) end
 end
 return ended
+`);
+
+/**
+ * touch. KEYS: session. ARGV: base, now, expiresAt (as the app wrote it), px, id.
+ * Moves the expiry in the value's header, the key's TTL and both index entries; never the
+ * session JSON. Returns 1 when it moved a live session; 0 when none was there (a dead,
+ * unreadable or other-typed value is removed) or when a past expiresAt ended it.
+ */
+export const touchScript = script(`${prelude}${readable}
+local base, now, id = ARGV[1], tonumber(ARGV[2]), ARGV[5]
+local v, wrongType = read(KEYS[1])
+if wrongType then
+  redis.call('DEL', KEYS[1])
+  return 0
+end
+if not v then return 0 end
+local e, sub, sid, c = header(v)
+if not e then
+  redis.call('DEL', KEYS[1])
+  return 0
+end
+local expiresAt = tonumber(ARGV[3])
+local subIndex = base .. 'u:' .. sub
+local sidIndex = sid ~= '' and (base .. 'i:' .. sid) or false
+if e <= now or expiresAt <= now or not readable(string.sub(v, c + 1)) then
+  redis.call('DEL', KEYS[1])
+  unindex(subIndex, id, now)
+  if sidIndex then unindex(sidIndex, id, now) end
+  return 0
+end
+local a = string.find(v, '\\n', 1, true)
+if a - 1 == #ARGV[3] then
+  -- Same width (epoch ms keep 13 digits until 2286): rewrite the expiry in place.
+  redis.call('SETRANGE', KEYS[1], 0, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+else
+  redis.call('SET', KEYS[1], ARGV[3] .. string.sub(v, a), 'PX', ARGV[4])
+end
+redis.call('ZADD', subIndex, ARGV[3], id)
+tidy(subIndex, now)
+if sidIndex then
+  redis.call('ZADD', sidIndex, ARGV[3], id)
+  tidy(sidIndex, now)
+end
+return 1
+`);
+
+/**
+ * listSessions. KEYS: the iss+sub index of each shard. ARGV: now, the sub ref, then the
+ * base of each key's shard. Returns id, value, id, value… for every member whose value is
+ * live by its header and still belongs to that user. Dead members and members whose value
+ * is gone, unreadable or now another user's are dropped from the index.
+ */
+export const listScript = script(`${prelude}
+local now, ref = tonumber(ARGV[1]), ARGV[2]
+local found = {}
+for i, index in ipairs(KEYS) do
+  local base = ARGV[2 + i]
+  local changed = redis.call('ZREMRANGEBYSCORE', index, '-inf', now) > 0
+  for _, id in ipairs(redis.call('ZRANGE', index, 0, -1)) do
+    local v = read(base .. 's:' .. id)
+    local e, sub = header(v)
+    if e and sub == ref then
+      if e > now then
+        found[#found + 1] = id
+        found[#found + 1] = v
+      end
+    else
+      redis.call('ZREM', index, id)
+      changed = true
+    end
+  end
+  if changed then tidy(index, now) end
+end
+return found
+`);
+
+/**
+ * acquireRefreshLease. KEYS: lease. ARGV: holder, px.
+ * Returns 1 when the lease was free (or held by another type of value) or already this
+ * holder's (extended), 0 while another holder has it.
+ */
+export const acquireLeaseScript = script(`
+local v = redis.pcall('GET', KEYS[1])
+if type(v) == 'string' and v ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`);
+
+/** releaseRefreshLease. KEYS: lease. ARGV: holder. Deletes the lease only if that holder has it. */
+export const releaseLeaseScript = script(`
+if redis.pcall('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+return 0
 `);

@@ -54,11 +54,16 @@ export function toStoreError(error: unknown): SessionStoreError {
 export const disconnectedError = (status: string) =>
   new SessionStoreError("STORE_UNAVAILABLE", `Redis cannot be reached (the client is ${status})`);
 
-/** For an operation that outlived `operationTimeout`, or one refused while Redis has not answered lately. */
-export const timeoutError = (ms: number, retryAfterMs: number) =>
-  new SessionStoreError("STORE_UNAVAILABLE", `Redis did not answer within ${ms} ms`, {
-    retryAfterMs,
-  });
+/**
+ * For an operation that outlived `operationTimeoutSeconds`, or one refused while Redis has not
+ * answered lately. Both arguments in milliseconds; `retryAfter` on the error is in seconds.
+ */
+export const timeoutError = (timeoutMs: number, retryAfterMs: number) =>
+  new SessionStoreError(
+    "STORE_UNAVAILABLE",
+    `Redis did not answer within ${timeoutMs / 1_000} s (operationTimeoutSeconds)`,
+    { retryAfter: retryAfterMs / 1_000 },
+  );
 
 /** Whether a store error comes from a WRONGTYPE reply (another data type under a session key). */
 export const isWrongType = (error: unknown) =>

@@ -15,11 +15,19 @@ export function encodeStoredValue(
   return `${expiresAt}\n${subRef}\n${sidRef}\n${json}`;
 }
 
+/** A stored value, read: the session and the record's expiry from the header. */
+export interface StoredRecord {
+  session: SessionData;
+  /** The last `expiresAt` given to set, update or touch, exactly as written. */
+  expiresAt: number;
+}
+
 /**
- * The session in a stored value, or `null` when it is past its `expiresAt` or
- * unreadable (both mean "no session"; the caller removes it). Never throws.
+ * The record in a stored value, or `null` when it is past its expiry or unreadable (both
+ * mean "no session"; the caller removes it). Never throws. The header's expiry decides,
+ * not `session.internal.expiresAt`: `touch` moves only the header's.
  */
-export function decodeStoredValue(value: string, now: number): SessionData | null {
+export function decodeStoredRecord(value: string, now: number): StoredRecord | null {
   const first = value.indexOf("\n");
   const second = first < 0 ? -1 : value.indexOf("\n", first + 1);
   const third = second < 0 ? -1 : value.indexOf("\n", second + 1);
@@ -27,5 +35,11 @@ export function decodeStoredValue(value: string, now: number): SessionData | nul
   const expiresAt = Number(value.slice(0, first));
   // Redis expires the key a network hop after `expiresAt` (PX is relative): our clock decides.
   if (!Number.isFinite(expiresAt) || expiresAt <= now) return null;
-  return parseStoredSession(value.slice(third + 1));
+  const session = parseStoredSession(value.slice(third + 1));
+  return session && { session, expiresAt };
+}
+
+/** The session in a stored value, or `null` (see {@link decodeStoredRecord}). */
+export function decodeStoredValue(value: string, now: number): SessionData | null {
+  return decodeStoredRecord(value, now)?.session ?? null;
 }

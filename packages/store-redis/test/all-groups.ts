@@ -2,6 +2,7 @@ import type { BackendHandle } from "@sessionkit/store-conformance/backends";
 import { afterAll, beforeAll } from "vitest";
 import { describeBehaviour } from "./behaviour.js";
 import { describeConformance } from "./conformance.js";
+import { describeExtensions } from "./extensions.js";
 import { describeFaults } from "./faults.js";
 import { describeRoundTrips } from "./round-trips.js";
 import type { Target } from "./support.js";
@@ -26,6 +27,7 @@ export function describeAllGroups<B extends BackendHandle>(
     () => backend,
   );
   describeBehaviour(() => target);
+  describeExtensions(() => target);
   describeRoundTrips(() => target);
   describeFaults(
     () => target,

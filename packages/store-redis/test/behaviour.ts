@@ -2,7 +2,7 @@ import { inspect } from "node:util";
 import { isSessionStoreError, type SessionStore } from "@sessionkit/auth/store";
 import { Cluster, Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RedisStoreClient, redisStore } from "../src/index.js";
+import { type RedisStoreClient, type RedisStoreOptions, redisStore } from "../src/index.js";
 import { shardOf } from "../src/key-layout.js";
 import { aSession, inOneMinute, keysOf, randomPrefix, sleep, type Target } from "./support.js";
 
@@ -265,9 +265,20 @@ export function describeBehaviour(target: () => Target) {
       expect(invalid(() => redisStore(client, { prefix: "a{b}:" }))).toBe(true);
       expect(invalid(() => redisStore(client, { shards: 0 }))).toBe(true);
       expect(invalid(() => redisStore(client, { shards: 2.5 }))).toBe(true);
-      expect(invalid(() => redisStore(client, { operationTimeout: -1 }))).toBe(true);
+      expect(invalid(() => redisStore(client, { operationTimeoutSeconds: -1 }))).toBe(true);
+      expect(invalid(() => redisStore(client, { operationTimeoutSeconds: Number.NaN }))).toBe(true);
       expect(invalid(() => redisStore(undefined as unknown as RedisStoreClient))).toBe(true);
       expect(invalid(() => redisStore({} as RedisStoreClient))).toBe(true);
+    });
+
+    it("refuses the old millisecond option by name, pointing to the new one", () => {
+      const old = { operationTimeout: 2_000 } as unknown as RedisStoreOptions;
+      expect(() => redisStore(client, old)).toThrow(
+        expect.objectContaining({
+          code: "STORE_INVALID_ARGUMENT",
+          message: expect.stringContaining("operationTimeoutSeconds"),
+        }),
+      );
     });
 
     it("rejects an empty session id in every operation, touching nothing", async () => {

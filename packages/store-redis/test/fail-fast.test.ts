@@ -52,7 +52,10 @@ describe("createGuard", () => {
     // Paused: refused at once, saying when to retry.
     const refused = (await outcome(guard(() => answer("no")))) as { error: unknown };
     expect(isSessionStoreError(refused.error, "STORE_UNAVAILABLE")).toBe(true);
-    expect((refused.error as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(0);
+    const { retryAfter } = refused.error as { retryAfter: number };
+    // Seconds, like HTTP Retry-After: at most the 60 ms pause.
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(0.06);
 
     await new Promise((resolve) => setTimeout(resolve, 70));
     // One probe goes through; others fail at once while it is out.

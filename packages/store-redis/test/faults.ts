@@ -31,7 +31,7 @@ export function describeFaults(target: () => Target, backend: () => BackendHandl
     afterAll(() => client.disconnect());
 
     it("fails with STORE_UNAVAILABLE when Redis stops answering, and recovers", async () => {
-      const store = redisStore(client, { prefix: randomPrefix(), operationTimeout: 300 });
+      const store = redisStore(client, { prefix: randomPrefix(), operationTimeoutSeconds: 0.3 });
       await store.set("paused", aSession("nina", "sid-n"), inOneMinute());
       const nodes = target().nodes.map((node) => new Redis(node));
       try {
@@ -50,7 +50,7 @@ export function describeFaults(target: () => Target, backend: () => BackendHandl
       const timed = target().cluster
         ? new Cluster(target().nodes, { redisOptions: { commandTimeout: 200 } })
         : new Redis({ ...target().nodes[0]!, commandTimeout: 200 });
-      const store = redisStore(timed, { prefix: randomPrefix(), operationTimeout: 0 });
+      const store = redisStore(timed, { prefix: randomPrefix(), operationTimeoutSeconds: 0 });
       const nodes = target().nodes.map((node) => new Redis(node));
       try {
         await store.set("slow", aSession("pia"), inOneMinute());
@@ -81,7 +81,7 @@ export function describeFaults(target: () => Target, backend: () => BackendHandl
           expect(isSessionStoreError(error, "STORE_UNAVAILABLE")).toBe(true);
         }
         // A client that knows it lost Redis fails at once. A Cluster client may still say
-        // "ready": the first operation then takes operationTimeout, and the rest fail at once.
+        // "ready": the first operation then takes operationTimeoutSeconds, and the rest fail at once.
         const slow = outcomes.filter(({ ms }) => ms > 200);
         expect(slow.length).toBeLessThanOrEqual(1);
         for (const { ms } of slow) expect(ms).toBeLessThan(3_000);

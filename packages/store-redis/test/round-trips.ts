@@ -106,7 +106,11 @@ export function describeRoundTrips(target: () => Target, shards = 16) {
       const costs: Seen[] = [];
       for (const others of [20, 1_000]) {
         // MONITOR slows the server down: no timeouts while filling.
-        const store = redisStore(client, { prefix: randomPrefix(), shards, operationTimeout: 0 });
+        const store = redisStore(client, {
+          prefix: randomPrefix(),
+          shards,
+          operationTimeoutSeconds: 0,
+        });
         for (let from = 0; from < others; from += 500) {
           await Promise.all(
             Array.from({ length: Math.min(500, others - from) }, (_, i) =>
