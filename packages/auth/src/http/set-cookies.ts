@@ -1,8 +1,8 @@
 import type { AuthConfig } from "../config.js";
+import { isLoopbackHttp } from "../oidc/loopback.js";
 import type { CookieWrite } from "../session/session-cookies.js";
 import type { CookieInit } from "./request-cookies.js";
 
-const LOCAL_HTTP = /^http:\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?:[:/?#]|$)/i;
 const EPOCH = new Date(0);
 
 /** Responses that set or clear a session cookie must never be cached by a shared cache. */
@@ -12,7 +12,7 @@ export const SESSION_CACHE_CONTROL = "private, no-store";
 export function secureFor(config: AuthConfig, url: string | undefined): boolean {
   if (config.cookie.secure !== undefined) return config.cookie.secure;
   const origin = config.appBaseUrl ?? url;
-  return origin === undefined || !LOCAL_HTTP.test(origin);
+  return origin === undefined || !isLoopbackHttp(origin);
 }
 
 /** The full cookies (attributes included) for a list of writes. */

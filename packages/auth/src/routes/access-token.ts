@@ -1,7 +1,7 @@
 import { requestCookies } from "../http/request-cookies.js";
 import { applySessionWrites } from "../http/set-cookies.js";
-import type { AuthRoute, OidcRouteContext } from "./types.js";
 import { describeFailure, jsonError, jsonResponse, methodNotAllowed } from "./responses.js";
+import type { AuthRoute, OidcRouteContext } from "./types.js";
 
 /**
  * `GET routes.accessToken`: `{ token, expiresAt, scope, tokenType }` for the session, refreshed

@@ -1,6 +1,6 @@
 import { verifyLogoutToken } from "../oidc/logout-token.js";
-import type { AuthRoute, OidcRouteContext } from "./types.js";
 import { describeFailure, jsonError, jsonResponse } from "./responses.js";
+import type { AuthRoute, OidcRouteContext } from "./types.js";
 
 /**
  * `POST routes.backchannelLogout` (OIDC Back-Channel Logout 1.0): verifies the logout token (see
@@ -32,7 +32,11 @@ export function backchannelLogoutRoute(context: OidcRouteContext): AuthRoute {
       if (status >= 500) config.logger.error("sessionkit: back-channel logout failed", error);
       const response = jsonError(
         status,
-        status < 500 ? "invalid_request" : status === 500 ? "server_error" : "temporarily_unavailable",
+        status < 500
+          ? "invalid_request"
+          : status === 500
+            ? "server_error"
+            : "temporarily_unavailable",
         reason,
       );
       if (status === 405) response.headers.set("allow", "POST");

@@ -8,7 +8,6 @@ import {
   type LoginTransaction,
   transactionCookieName,
 } from "../oidc/transaction.js";
-import type { AuthRoute, OidcRouteContext } from "./types.js";
 import { sessionExpiresAt } from "../session/expiry.js";
 import type { CookieWrite } from "../session/session-cookies.js";
 import type { SessionData } from "../store/types.js";
@@ -19,6 +18,7 @@ import {
   isCookieToken,
   NO_STORE,
 } from "./responses.js";
+import type { AuthRoute, OidcRouteContext } from "./types.js";
 
 /** A copy whose headers can be changed (`Response.redirect()` and others are immutable). */
 function mutable(response: Response): NextResponse {

@@ -2,7 +2,6 @@ import { NextResponse } from "next/server.js";
 import { requestCookies } from "../http/request-cookies.js";
 import { createLoginRequest } from "../oidc/login.js";
 import { transactionCookiesToDrop } from "../oidc/transaction.js";
-import type { AuthRoute, OidcRouteContext } from "./types.js";
 import {
   appendTransactionCookie,
   describeFailure,
@@ -10,6 +9,7 @@ import {
   methodNotAllowed,
   NO_STORE,
 } from "./responses.js";
+import type { AuthRoute, OidcRouteContext } from "./types.js";
 
 /**
  * `GET routes.login`: a code + PKCE + state + nonce authorization request. The transaction goes

@@ -3,8 +3,8 @@ import { requestCookies } from "../http/request-cookies.js";
 import { applySessionWrites } from "../http/set-cookies.js";
 import { buildLogoutUrl } from "../oidc/logout-url.js";
 import { safeReturnTo } from "../oidc/safe-return-to.js";
-import type { AuthRoute, OidcRouteContext } from "./types.js";
 import { methodNotAllowed, NO_STORE } from "./responses.js";
+import type { AuthRoute, OidcRouteContext } from "./types.js";
 
 /**
  * `GET|POST routes.logout`: ends the session (store record and cookies), then sends the browser to

@@ -1,8 +1,8 @@
 import { requestCookies } from "../http/request-cookies.js";
 import { applySessionWrites } from "../http/set-cookies.js";
-import type { AuthRoute, OidcRouteContext } from "./types.js";
 import type { CookieWrite } from "../session/session-cookies.js";
 import { jsonError, jsonResponse, methodNotAllowed } from "./responses.js";
+import type { AuthRoute, OidcRouteContext } from "./types.js";
 
 /**
  * `GET routes.profile`: 200 with the user as JSON (rolling the session), 401 without a session

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isNetworkErrorCode } from "./network-error.js";
+import { isNetworkErrorCode } from "../../src/store/network-error.js";
 
 describe("isNetworkErrorCode", () => {
   it("knows socket, DNS and undici failures, and nothing else", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { memoryStore } from "./memory-store.js";
-import type { SessionData } from "./types.js";
+import { memoryStore } from "../../src/store/memory-store.js";
+import type { SessionData } from "../../src/store/types.js";
 
 const session = (sub: string, sid?: string, iss = "https://op.example"): SessionData => ({
   user: { sub },
