@@ -37,6 +37,22 @@ export interface DevProviderOptions {
   accessTokenTtl?: number;
   /** Where the provider reports back-channel logouts and errors. @default silent */
   log?: (message: string) => void;
+  /**
+   * Called for every refresh-token grant the token endpoint answers, with the refresh token
+   * presented and whether it was honoured; tests use it to see each token spent once.
+   * @default none
+   */
+  onRefreshTokenUse?: (use: RefreshTokenUse) => void;
+}
+
+/** One refresh-token grant request, as {@link DevProviderOptions.onRefreshTokenUse} reports it. */
+export interface RefreshTokenUse {
+  /** The refresh token the client presented. */
+  readonly refreshToken: string;
+  /** Whether the provider issued new tokens for it. */
+  readonly accepted: boolean;
+  /** Why it was refused, e.g. `invalid_grant: refresh token already used`. */
+  readonly error?: string;
 }
 
 /** A running provider. */

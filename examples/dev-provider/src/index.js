@@ -31,6 +31,14 @@ function loopbackFetch(url, init = {}) {
   return fetch(url, rest);
 }
 
+/** `invalid_grant: refresh token already used`, from an oidc-provider error. */
+function refusal(error) {
+  const code = typeof error?.error === "string" ? error.error : String(error?.message ?? error);
+  // oidc-provider keeps the specific reason in error_detail, the generic one in error_description.
+  const detail = error?.error_detail ?? error?.error_description;
+  return typeof detail === "string" ? `${code}: ${detail}` : code;
+}
+
 function closeServer(server) {
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));
@@ -130,6 +138,23 @@ export async function startDevProvider(options = {}) {
     log(`back-channel logout to ${theClient.backchannelLogoutUri} failed: ${error.message}`);
   });
   provider.on("server_error", (_ctx, error) => log(`server error: ${error.message}`));
+  const onRefreshTokenUse = options.onRefreshTokenUse;
+  if (onRefreshTokenUse !== undefined) {
+    // Every refresh-token grant the token endpoint answers, honoured or refused: tests count
+    // how often each refresh token was presented, which the provider's own events do not say.
+    const report = (ctx, error) => {
+      const params = ctx?.oidc?.params;
+      if (params?.grant_type !== "refresh_token" || typeof params.refresh_token !== "string")
+        return;
+      onRefreshTokenUse({
+        refreshToken: params.refresh_token,
+        accepted: error === undefined,
+        ...(error === undefined ? {} : { error: refusal(error) }),
+      });
+    };
+    provider.on("grant.success", (ctx) => report(ctx));
+    provider.on("grant.error", (ctx, error) => report(ctx, error));
+  }
 
   const callback = provider.callback();
   server.on("request", (request, response) => {
