@@ -14,6 +14,12 @@ describe("the suite checks its options and says what is wrong", () => {
     expect(declare({ name: " ", createStore: memoryStore })).toThrow(/`name`/);
   });
 
+  it("a bad option is SessionStoreError STORE_INVALID_ARGUMENT, as in the drivers", () => {
+    expect(declare({ name: "x" })).toThrow(
+      expect.objectContaining({ name: "SessionStoreError", code: "STORE_INVALID_ARGUMENT" }),
+    );
+  });
+
   it("rejects a missing createStore and a non-object", () => {
     expect(declare({ name: "x" })).toThrow(/`createStore` must be a function/);
     expect(declare(undefined)).toThrow(/expected an options object/);
@@ -42,7 +48,7 @@ describe("the suite checks its options and says what is wrong", () => {
     await expect(
       withStore({ name: "mine", createStore: () => notAStore }, async () => {}),
     ).rejects.toThrow(
-      "mine: createStore() returned a store without set, update, delete, deleteByLogoutToken()",
+      "mine: createStore() returned a store without set, update, touch, delete, deleteByLogoutToken, listSessions() (touch and listSessions joined the contract",
     );
   });
 

@@ -1,7 +1,7 @@
 import type { SessionStore } from "@sessionkit/auth/store";
 import { describe, expect, it } from "vitest";
 import { lasting, makeSession, newId, newIssuer, put, unique, withStore } from "./fixtures.js";
-import { type TestSessionStoreOptions, validateOptions } from "./options.js";
+import { invalidOption, type TestSessionStoreOptions, validateOptions } from "./options.js";
 import { groupTimeout } from "./timeouts.js";
 
 /**
@@ -12,7 +12,7 @@ export function testCorruptData<S extends SessionStore>(options: TestSessionStor
   const o = validateOptions(options, "testCorruptData");
   const corrupt = o.corrupt;
   if (!corrupt) {
-    throw new TypeError(
+    throw invalidOption(
       "testCorruptData: needs the `corrupt(store, id)` option to plant an unreadable record",
     );
   }
@@ -57,6 +57,34 @@ export function testCorruptData<S extends SessionStore>(options: TestSessionStor
         await corrupt(store, id);
         await expect(store.delete(id)).resolves.toBeUndefined();
         expect(await store.get(id)).toBeNull();
+      }));
+
+    it("touch() and listSessions() over an unreadable record do not throw", () =>
+      withStore(o, async (store) => {
+        const iss = newIssuer();
+        const sub = unique("sub");
+        const [broken, healthy] = [newId(), newId()];
+        const session = makeSession({ iss, sub });
+        await put(store, broken, makeSession({ iss, sub }));
+        await put(store, healthy, session);
+        await corrupt(store, broken);
+        const listed = await store.listSessions({ iss, sub });
+        expect(
+          listed.map((entry) => entry.id),
+          "listSessions() must skip an unreadable record and list the rest",
+        ).toEqual([healthy]);
+        await expect(
+          store.touch(broken, lasting()),
+          "touch() over an unreadable record",
+        ).resolves.toBeTypeOf("boolean");
+        expect(await store.get(broken), "touch() made an unreadable record readable").toBeNull();
+        const planted = newId(); // never written: only the unreadable record
+        await corrupt(store, planted);
+        await expect(
+          store.touch(planted, lasting()),
+          "touch() over an unreadable record",
+        ).resolves.toBeTypeOf("boolean");
+        expect(await store.get(planted), "touch() made an unreadable record readable").toBeNull();
       }));
 
     it("a logout token does not throw over an unreadable record it indexes", () =>

@@ -1,30 +1,12 @@
 import type { SessionStore } from "@sessionkit/auth/store";
 import { describe, it } from "vitest";
-import { makeSession, newId, newIssuer, sleep, unique, withStore } from "./fixtures.js";
+import { makeSession, newId, newIssuer, unique, withStore } from "./fixtures.js";
 import { type TestSessionStoreOptions, validateOptions } from "./options.js";
+import { onSchedule, past, until } from "./schedule.js";
 import { groupTimeout } from "./timeouts.js";
 
 // Real lifetimes of one to three seconds; the tests wait side by side, so the
 // whole group takes about as long as its slowest test.
-
-/** Sleeps until `ms` after `start` (an absolute clock, so slow calls cannot stretch the test). */
-const until = (start: number, ms: number) => sleep(Math.max(0, start + ms - Date.now()));
-
-/** Whether it is already `ms` after `start`. */
-const past = (start: number, ms: number) => Date.now() >= start + ms;
-
-/**
- * Runs `attempt` from a fresh start time until it keeps to its schedule, at most
- * three times. An attempt answers "late" when a call that had to finish before
- * some instant finished after it (a loaded machine stalled): its answer then
- * proves nothing either way, so it asserts nothing and the next attempt runs.
- */
-async function onSchedule(attempt: (start: number) => Promise<"late" | undefined>) {
-  for (let tries = 0; tries < 3; tries++) {
-    if ((await attempt(Date.now())) !== "late") return;
-  }
-  throw new Error("the machine was too slow to keep this test's schedule three times running");
-}
 
 /** Expiry: `expiresAt` is the end, whatever the backend's TTL sweeper does. */
 export function testExpiry<S extends SessionStore>(options: TestSessionStoreOptions<S>): void {

@@ -1,4 +1,8 @@
-import type { SessionStore } from "@sessionkit/auth/store";
+import type {
+  LogoutTokenReplayStore,
+  RefreshLeaseStore,
+  SessionStore,
+} from "@sessionkit/auth/store";
 import { describe, expect, it } from "vitest";
 import {
   lasting,
@@ -11,7 +15,7 @@ import {
   within,
   withStore,
 } from "./fixtures.js";
-import { type TestSessionStoreOptions, validateOptions } from "./options.js";
+import { invalidOption, type TestSessionStoreOptions, validateOptions } from "./options.js";
 import { groupTimeout } from "./timeouts.js";
 
 /** How long one call may take to fail while the backend is down. */
@@ -19,21 +23,42 @@ const failWithin = 5_000;
 /** How long the store may take to work again after the backend is back. */
 const recoverWithin = 20_000;
 
+/** The optional extensions' calls, for a store that has them: they fail like the rest. */
+function extensionCalls(store: SessionStore, id: string): Record<string, () => Promise<unknown>> {
+  const extended = store as SessionStore & Partial<LogoutTokenReplayStore & RefreshLeaseStore>;
+  const until = Date.now() + 60_000;
+  return {
+    ...(extended.claimLogoutToken && extended.releaseLogoutToken
+      ? {
+          claimLogoutToken: () => extended.claimLogoutToken!(unique("jti"), until),
+          releaseLogoutToken: () => extended.releaseLogoutToken!(unique("jti")),
+        }
+      : {}),
+    ...(extended.acquireRefreshLease && extended.releaseRefreshLease
+      ? {
+          acquireRefreshLease: () => extended.acquireRefreshLease!(id, "instance-a", until),
+          releaseRefreshLease: () => extended.releaseRefreshLease!(id, "instance-a"),
+        }
+      : {}),
+  };
+}
+
 const describeError = (error: unknown) =>
   error instanceof Error
     ? `${error.name}${"code" in error ? ` ${String(error.code)}` : ""}: ${error.message}`
     : String(error);
 
 /**
- * Faults (needs `outage`): while the backend is down every call fails within a
- * few seconds with a typed `SessionStoreError` (`STORE_UNAVAILABLE`), and the
- * same store works again once the backend is back.
+ * Faults (needs `outage`): while the backend is down every call (the optional
+ * extensions' too, when the store has them) fails within a few seconds with a
+ * typed `SessionStoreError` (`STORE_UNAVAILABLE`), and the same store works
+ * again once the backend is back.
  */
 export function testFaults<S extends SessionStore>(options: TestSessionStoreOptions<S>): void {
   const o = validateOptions(options, "testFaults");
   const outage = o.outage;
   if (!outage) {
-    throw new TypeError("testFaults: needs the `outage: { stop, start }` option");
+    throw invalidOption("testFaults: needs the `outage: { stop, start }` option");
   }
   describe(`${o.name}: faults`, { timeout: groupTimeout }, () => {
     it(
@@ -54,8 +79,11 @@ export function testFaults<S extends SessionStore>(options: TestSessionStoreOpti
               get: () => store.get(id),
               set: () => put(store, newId(), session),
               update: () => store.update(id, session, lasting()),
+              touch: () => store.touch(id, lasting()),
               delete: () => store.delete(id),
               deleteByLogoutToken: () => store.deleteByLogoutToken({ iss, sub }),
+              listSessions: () => store.listSessions({ iss, sub }),
+              ...extensionCalls(store, id),
             };
             const outcomes = await Promise.all(
               Object.entries(calls).map(async ([name, call]) => {

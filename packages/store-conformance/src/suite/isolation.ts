@@ -22,6 +22,10 @@ export function testIsolation<S extends SessionStore>(options: TestSessionStoreO
           expect(await b.update(id, makeSession({ iss, sub }), lasting())).toBe(false);
           expect(await b.deleteByLogoutToken({ iss, sid })).toBe(0);
           expect(await b.deleteByLogoutToken({ iss, sub })).toBe(0);
+          expect(await b.touch(id, lasting()), "store b touched store a's session").toBe(false);
+          expect(await b.listSessions({ iss, sub }), "store b listed store a's session").toEqual(
+            [],
+          );
           await b.delete(id);
           expect(await a.get(id)).toEqual(inA);
 

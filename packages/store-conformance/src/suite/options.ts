@@ -1,4 +1,4 @@
-import type { SessionStore } from "@sessionkit/auth/store";
+import { type SessionStore, SessionStoreError } from "@sessionkit/auth/store";
 
 /** Options of {@link testSessionStore} and of every group (`testBasics`…). */
 export interface TestSessionStoreOptions<S extends SessionStore = SessionStore> {
@@ -21,15 +21,33 @@ export interface TestSessionStoreOptions<S extends SessionStore = SessionStore> 
   outage?: { stop(): Promise<void>; start(): Promise<void> };
 }
 
-const storeMethods = ["get", "set", "update", "delete", "deleteByLogoutToken"] as const;
+const storeMethods = [
+  "get",
+  "set",
+  "update",
+  "touch",
+  "delete",
+  "deleteByLogoutToken",
+  "listSessions",
+] as const;
 
-/** Checks the options once, where the suite is declared, and says exactly what is wrong. */
+/** Methods a store written against the previous contract lacks. */
+const addedMethods = new Set<string>(["touch", "listSessions"]);
+
+/** The suite's own misuse: the same error a driver throws for a bad argument. */
+export const invalidOption = (message: string) =>
+  new SessionStoreError("STORE_INVALID_ARGUMENT", message);
+
+/**
+ * Checks the options once, where the suite is declared, and says exactly what is wrong
+ * (`SessionStoreError` `STORE_INVALID_ARGUMENT`).
+ */
 export function validateOptions<S extends SessionStore>(
   options: TestSessionStoreOptions<S>,
   caller: string,
 ): TestSessionStoreOptions<S> {
   const fail = (problem: string): never => {
-    throw new TypeError(`${caller}: ${problem}`);
+    throw invalidOption(`${caller}: ${problem}`);
   };
   if (typeof options !== "object" || options === null) {
     fail("expected an options object: { name, createStore, destroyStore?, corrupt?, outage? }");
@@ -67,11 +85,16 @@ export function validateOptions<S extends SessionStore>(
 /** Fails clearly when `createStore()` hands back something that is not a SessionStore. */
 export function assertIsStore(store: unknown, name: string): asserts store is SessionStore {
   if (typeof store !== "object" || store === null) {
-    throw new TypeError(`${name}: createStore() returned ${String(store)}, not a SessionStore`);
+    throw invalidOption(`${name}: createStore() returned ${String(store)}, not a SessionStore`);
   }
   const record = store as Record<string, unknown>;
   const missing = storeMethods.filter((method) => typeof record[method] !== "function");
   if (missing.length > 0) {
-    throw new TypeError(`${name}: createStore() returned a store without ${missing.join(", ")}()`);
+    const migration = missing.some((method) => addedMethods.has(method))
+      ? " (touch and listSessions joined the contract: see the migration note in docs/writing-a-store.md)"
+      : "";
+    throw invalidOption(
+      `${name}: createStore() returned a store without ${missing.join(", ")}()${migration}`,
+    );
   }
 }

@@ -7,13 +7,19 @@ import { testExpiry } from "./expiry.js";
 import { testFaults } from "./faults.js";
 import { testFidelity } from "./fidelity.js";
 import { testIsolation } from "./isolation.js";
+import { testListSessions } from "./list-sessions.js";
+import { testLogoutTokenReplay } from "./logout-token-replay.js";
 import { type TestSessionStoreOptions, validateOptions } from "./options.js";
+import { testRefreshLease } from "./refresh-lease.js";
+import { testTouch } from "./touch.js";
 import { testUpdate } from "./update.js";
 
 /**
  * Declares the whole conformance suite for one store; call it at the top level
- * of a Vitest test file. The corrupt-data and fault groups run when the store
- * declares `corrupt` and `outage`.
+ * of a Vitest test file. The logout-token replay and refresh-lease groups run
+ * when the store has `claimLogoutToken` and `acquireRefreshLease` (and say
+ * "skipped by design" otherwise); the corrupt-data and fault groups run when the
+ * options declare `corrupt` and `outage`.
  */
 export function testSessionStore<S extends SessionStore>(
   options: TestSessionStoreOptions<S>,
@@ -22,10 +28,14 @@ export function testSessionStore<S extends SessionStore>(
   testBasics(o);
   testExpiry(o);
   testUpdate(o);
+  testTouch(o);
   testBackChannelLogout(o);
+  testListSessions(o);
   testFidelity(o);
   testIsolation(o);
   testConcurrency(o);
+  testLogoutTokenReplay(o);
+  testRefreshLease(o);
   if (o.corrupt) testCorruptData(o);
   // Last: it takes the backend down, which no other test should meet.
   if (o.outage) testFaults(o);

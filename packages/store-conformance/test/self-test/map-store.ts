@@ -1,10 +1,15 @@
 import {
+  assertExpiresAt,
   assertLogoutTokenClaims,
+  assertSessionOwner,
   type LogoutTokenClaims,
+  type LogoutTokenReplayStore,
   parseStoredSession,
+  type RefreshLeaseStore,
   type SessionData,
   type SessionStore,
   SessionStoreError,
+  type StoredSession,
   serializeSession,
 } from "@sessionkit/auth/store";
 
@@ -23,15 +28,27 @@ interface Row {
   sub: string;
 }
 
+/** One refresh lease: who holds it, until when. */
+interface Lease {
+  holder: string;
+  expiresAt: number;
+}
+
 /**
  * A complete small SessionStore over a `Map<string, string>` (a stand-in for
- * any key-value backend). The map's calls are synchronous, so every method
- * reads and writes without yielding: that is what makes `update()` atomic here.
- * A real driver gets the same from a transaction, a Lua script or a conditional write.
+ * any key-value backend), with both optional extensions. The map's calls are
+ * synchronous, so every method reads and writes without yielding: that is what
+ * makes `update()`, `touch()`, a claim and a lease atomic here. A real driver
+ * gets the same from a transaction, a Lua script or a conditional write.
  */
-export function mapStore(map: Map<string, string>, options: MapStoreOptions = {}): SessionStore {
+export function mapStore(
+  map: Map<string, string>,
+  options: MapStoreOptions = {},
+): SessionStore & LogoutTokenReplayStore & RefreshLeaseStore {
   const prefix = options.prefix ?? "session:";
   const rowKey = (id: string) => `${prefix}row:${id}`;
+  const claimKey = (jti: string) => `${prefix}jti:${jti}`;
+  const leaseKey = (id: string) => `${prefix}lease:${id}`;
   const indexKey = (iss: string, kind: "sid" | "sub", value: string) =>
     `${prefix}${kind}:${JSON.stringify([iss, value])}`;
 
@@ -94,6 +111,16 @@ export function mapStore(map: Map<string, string>, options: MapStoreOptions = {}
     for (const key of indexKeys(row)) writeIndex(key, [...readIndex(key), id]);
   };
   const isLive = (row: Row | undefined): row is Row => !!row && row.expiresAt > Date.now();
+  const readLease = (id: string): Lease | undefined => {
+    const text = map.get(leaseKey(id));
+    const lease = text === undefined ? undefined : (JSON.parse(text) as Lease);
+    return lease && lease.expiresAt > Date.now() ? lease : undefined;
+  };
+  const assertName = (value: string, what: string) => {
+    if (typeof value !== "string" || value === "") {
+      throw new SessionStoreError("STORE_INVALID_ARGUMENT", `${what} must be a non-empty string`);
+    }
+  };
 
   return {
     async get(id) {
@@ -113,6 +140,20 @@ export function mapStore(map: Map<string, string>, options: MapStoreOptions = {}
         const row = readRow(id);
         if (!isLive(row) || !parseStoredSession(row.json)) return false;
         write(id, session, expiresAt);
+        return true;
+      });
+    },
+    async touch(id, { expiresAt }) {
+      assertExpiresAt(expiresAt); // NaN would otherwise end up stored as the expiry
+      return backend(() => {
+        const row = readRow(id);
+        if (!isLive(row)) return false;
+        if (expiresAt <= Date.now()) {
+          remove(id); // a past expiresAt ends the session
+          return false;
+        }
+        // Only the expiry moves; the index entries here have no expiry of their own.
+        map.set(rowKey(id), JSON.stringify({ ...row, expiresAt }));
         return true;
       });
     },
@@ -141,6 +182,56 @@ export function mapStore(map: Map<string, string>, options: MapStoreOptions = {}
           if (isLive(row)) ended++;
         }
         return ended;
+      });
+    },
+    async listSessions(owner) {
+      assertSessionOwner(owner); // an empty iss or sub: STORE_INVALID_ARGUMENT
+      const { iss, sub } = owner;
+      return backend(() => {
+        const found: StoredSession[] = [];
+        for (const id of readIndex(indexKey(iss, "sub", sub))) {
+          const row = readRow(id);
+          // The index may be stale: list only live rows that still belong to this user.
+          if (!isLive(row) || row.iss !== iss || row.sub !== sub) continue;
+          const session = parseStoredSession(row.json);
+          if (session) found.push({ id, session, expiresAt: row.expiresAt });
+        }
+        return found;
+      });
+    },
+
+    // Optional extension: logout-token replay memory.
+    async claimLogoutToken(jti, expiresAt) {
+      assertName(jti, "a logout token's `jti`");
+      assertExpiresAt(expiresAt);
+      return backend(() => {
+        const claimedUntil = Number(map.get(claimKey(jti)));
+        if (claimedUntil > Date.now()) return false; // a live claim: a replay
+        map.set(claimKey(jti), String(expiresAt));
+        return true;
+      });
+    },
+    async releaseLogoutToken(jti) {
+      assertName(jti, "a logout token's `jti`");
+      backend(() => map.delete(claimKey(jti)));
+    },
+
+    // Optional extension: refresh leases, independent of the session rows.
+    async acquireRefreshLease(id, holder, expiresAt) {
+      assertName(holder, "a lease's `holder`");
+      assertExpiresAt(expiresAt);
+      return backend(() => {
+        if (expiresAt <= Date.now()) return false; // takes nothing
+        const lease = readLease(id);
+        if (lease && lease.holder !== holder) return false;
+        map.set(leaseKey(id), JSON.stringify({ holder, expiresAt }));
+        return true;
+      });
+    },
+    async releaseRefreshLease(id, holder) {
+      assertName(holder, "a lease's `holder`");
+      backend(() => {
+        if (readLease(id)?.holder === holder) map.delete(leaseKey(id));
       });
     },
   };
