@@ -1,0 +1,34 @@
+/** Which shared store an app instance opens, and where. */
+export type StoreConfig =
+  | { kind: "redis"; url: string; prefix: string }
+  | { kind: "prisma"; url: string; schema: string }
+  | {
+      kind: "dynamodb";
+      endpoint: string;
+      region: string;
+      credentials: { accessKeyId: string; secretAccessKey: string };
+      tableName: string;
+    };
+
+export type StoreKind = StoreConfig["kind"];
+
+/** What one app instance process is started with (JSON in `SESSIONKIT_INSTANCE`). */
+export interface InstanceConfig {
+  /** Shown in its log lines, e.g. `redis-A`. */
+  name: string;
+  store: StoreConfig;
+  /** Passed to createAuth as they are (plus the store, a logger and an empty env). */
+  auth: {
+    issuer: string;
+    clientId: string;
+    clientSecret: string;
+    /** The public origin every instance shares, as behind a load balancer. */
+    appBaseUrl: string;
+    secret: string;
+    /** Seconds; larger than the access token's lifetime makes every access-token request refresh. */
+    refreshBuffer: number;
+  };
+}
+
+/** What an instance tells the test process over IPC. */
+export type InstanceMessage = { type: "listening"; port: number };

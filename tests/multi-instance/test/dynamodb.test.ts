@@ -1,0 +1,3 @@
+import { multiInstanceSuite } from "../support/multi-instance-suite.ts";
+
+multiInstanceSuite("dynamodb");
