@@ -7,13 +7,8 @@ import {
   waitUntilTableExists,
 } from "@aws-sdk/client-dynamodb";
 import { SessionStoreError } from "@sessionkit/auth/store";
-import type { DynamoDbStoreOptions } from "./dynamodb-store.js";
-import {
-  EXPIRES_AT_ATTRIBUTE,
-  resolveTableLayout,
-  SID_KEY_ATTRIBUTE,
-  SUB_KEY_ATTRIBUTE,
-} from "./table-layout.js";
+import { type DynamoDbStoreOptions, resolveStoreOptions } from "./store-options.js";
+import { EXPIRES_AT_ATTRIBUTE, SID_KEY_ATTRIBUTE, SUB_KEY_ATTRIBUTE } from "./table-layout.js";
 import { attempt } from "./to-store-error.js";
 
 /** Options of {@link createSessionTable}: the store's options plus how long to wait. */
@@ -33,7 +28,7 @@ export async function createSessionTable(
   client: DynamoDBClient,
   options: CreateSessionTableOptions,
 ): Promise<void> {
-  const layout = resolveTableLayout(options);
+  const { layout } = resolveStoreOptions(options);
   const { tableName } = layout;
   const maxWaitTime = options.maxWaitSeconds ?? 120;
   await attempt("CreateTable", async () => {

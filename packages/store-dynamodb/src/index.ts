@@ -1,2 +1,3 @@
 export { type CreateSessionTableOptions, createSessionTable } from "./create-session-table.js";
-export { type DynamoDbStoreOptions, dynamoDbStore } from "./dynamodb-store.js";
+export { type DynamoDbSessionStore, dynamoDbStore } from "./dynamodb-store.js";
+export type { DynamoDbStoreOptions } from "./store-options.js";

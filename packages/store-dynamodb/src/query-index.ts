@@ -18,11 +18,17 @@ export interface QueryIndexOptions {
   key: string;
   /** When set, keep only items whose `subKey` equals it. */
   subKey?: string;
+  /**
+   * When set, drop items whose `expiresAt` (as the index has it) is not later, in epoch ms.
+   * Items the index projects no `expiresAt` for are kept: the caller reads the table anyway.
+   */
+  expiringAfter?: number;
 }
 
 /**
- * Reads every page of a global secondary index for one key. The index
- * projects `expiresAt` (and `subKey`), so this never touches the table itself.
+ * Reads every page of a global secondary index for one key (DynamoDB pages a
+ * Query at 1 MB read, before filters). The index projects `expiresAt` (and
+ * `subKey`), so this never touches the table itself.
  */
 export async function queryIndex(
   client: DynamoDBClient,
@@ -34,9 +40,15 @@ export async function queryIndex(
     "#expiresAt": EXPIRES_AT_ATTRIBUTE,
   };
   const values: Record<string, AttributeValue> = { ":key": { S: options.key } };
+  const filters: string[] = [];
   if (options.subKey !== undefined) {
     names["#subKey"] = SUB_KEY_ATTRIBUTE;
     values[":subKey"] = { S: options.subKey };
+    filters.push("#subKey = :subKey");
+  }
+  if (options.expiringAfter !== undefined) {
+    values[":after"] = { N: String(options.expiringAfter) };
+    filters.push("(attribute_not_exists(#expiresAt) OR #expiresAt > :after)");
   }
   const found: IndexedSession[] = [];
   let startKey: Record<string, AttributeValue> | undefined;
@@ -58,7 +70,7 @@ export async function queryIndex(
         TableName: options.tableName,
         IndexName: options.indexName,
         KeyConditionExpression: "#key = :key",
-        FilterExpression: options.subKey === undefined ? undefined : "#subKey = :subKey",
+        FilterExpression: filters.length === 0 ? undefined : filters.join(" AND "),
         ProjectionExpression: "#id, #expiresAt",
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,

@@ -20,6 +20,12 @@ const MAX_NUMBER_BYTES = 21;
 export type SessionItem = Record<string, AttributeValue>;
 
 /**
+ * The TTL attribute's value for an expiry in epoch milliseconds. DynamoDB's TTL reads whole
+ * epoch seconds; rounding up never ends an item early.
+ */
+export const ttlSeconds = (expiresAt: number): string => String(Math.ceil(expiresAt / 1000));
+
+/**
  * Builds the item that holds a session, checking DynamoDB's limits first so an
  * oversized session fails here, before any request is sent.
  */
@@ -45,8 +51,7 @@ export function sessionItem(
     [layout.partitionKey]: { S: id },
     [SESSION_ATTRIBUTE]: { S: json },
     [EXPIRES_AT_ATTRIBUTE]: { N: String(expiresAt) },
-    // DynamoDB's TTL reads whole epoch seconds; rounding up never ends a session early.
-    [layout.ttlAttribute]: { N: String(Math.ceil(expiresAt / 1000)) },
+    [layout.ttlAttribute]: { N: ttlSeconds(expiresAt) },
     [SUB_KEY_ATTRIBUTE]: { S: subKey },
   };
   if (sidKey !== undefined) item[SID_KEY_ATTRIBUTE] = { S: sidKey };

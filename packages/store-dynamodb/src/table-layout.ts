@@ -14,6 +14,16 @@ export const SESSION_ATTRIBUTE = "session";
 export const EXPIRES_AT_ATTRIBUTE = "expiresAt";
 export const SID_KEY_ATTRIBUTE = "sidKey";
 export const SUB_KEY_ATTRIBUTE = "subKey";
+/** Who holds a refresh lease (lease items only). */
+export const HOLDER_ATTRIBUTE = "holder";
+
+/**
+ * Key prefixes of the store's own items beside the sessions: logout-token claims and refresh
+ * leases. The core's session ids are base64url and never contain `#`; the store refuses a
+ * session id starting with either prefix, so the three kinds of item can never collide.
+ */
+export const LOGOUT_TOKEN_PREFIX = "#logout-token#";
+export const REFRESH_LEASE_PREFIX = "#refresh-lease#";
 
 /** DynamoDB's limit on a partition key value of a table or an index, in bytes. */
 export const MAX_KEY_BYTES = 2048;
@@ -54,6 +64,7 @@ export function resolveTableLayout(options: TableLayoutInput): TableLayout {
     EXPIRES_AT_ATTRIBUTE,
     SID_KEY_ATTRIBUTE,
     SUB_KEY_ATTRIBUTE,
+    HOLDER_ATTRIBUTE,
   ];
   if (new Set(names).size !== names.length) {
     throw invalid(

@@ -1,7 +1,12 @@
-import { isNetworkErrorCode, SessionStoreError } from "@sessionkit/auth/store";
+import {
+  errorChain,
+  isNetworkErrorCode,
+  SessionStoreError,
+  storeCall,
+} from "@sessionkit/auth/store";
 
-/** How long a caller should wait after DynamoDB throttled us, in milliseconds. */
-export const THROTTLE_RETRY_AFTER_MS = 1_000;
+/** How long a caller should wait after DynamoDB throttled us, in seconds. */
+export const THROTTLE_RETRY_AFTER_SECONDS = 1;
 
 const THROTTLING = new Set([
   "ProvisionedThroughputExceededException",
@@ -20,9 +25,7 @@ const UNAVAILABLE_NAMES = new Set([
 
 interface SdkErrorShape {
   name?: unknown;
-  code?: unknown;
   message?: unknown;
-  errors?: unknown;
   $metadata?: { httpStatusCode?: number };
 }
 
@@ -34,15 +37,13 @@ export function isConditionFailed(error: unknown): boolean {
   return shape(error).name === "ConditionalCheckFailedException";
 }
 
-const isNetworkFailure = (error: unknown, depth = 0): boolean => {
-  if (depth > 3) return false;
-  const { name, code, errors } = shape(error);
-  if (isNetworkErrorCode(code)) return true;
-  if (typeof name === "string" && UNAVAILABLE_NAMES.has(name)) return true;
-  // Node reports a refused dual-stack connection as an AggregateError of attempts.
-  if (Array.isArray(errors)) return errors.some((inner) => isNetworkFailure(inner, depth + 1));
-  const { cause } = error as { cause?: unknown };
-  return cause !== undefined && isNetworkFailure(cause, depth + 1);
+/** A refused or dropped connection or a timeout anywhere in the chain (causes, AggregateErrors). */
+const isNetworkFailure = (error: unknown): boolean => {
+  for (const { name, code } of errorChain(error)) {
+    if (isNetworkErrorCode(code)) return true;
+    if (typeof name === "string" && UNAVAILABLE_NAMES.has(name)) return true;
+  }
+  return false;
 };
 
 /**
@@ -57,7 +58,7 @@ export function toStoreError(error: unknown, operation: string): SessionStoreErr
   if (typeof name === "string" && THROTTLING.has(name)) {
     return new SessionStoreError("STORE_THROTTLED", `DynamoDB throttled ${operation} (${label})`, {
       cause: error,
-      retryAfterMs: THROTTLE_RETRY_AFTER_MS,
+      retryAfter: THROTTLE_RETRY_AFTER_SECONDS,
     });
   }
   if (name === "ValidationException" && typeof message === "string" && /item size/i.test(message)) {
@@ -85,10 +86,5 @@ export function toStoreError(error: unknown, operation: string): SessionStoreErr
 }
 
 /** Runs one SDK call, turning its failure into a {@link SessionStoreError} for `operation`. */
-export async function attempt<T>(operation: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    throw toStoreError(error, operation);
-  }
-}
+export const attempt = <T>(operation: string, run: () => Promise<T>): Promise<T> =>
+  storeCall(operation, run, toStoreError);

@@ -228,7 +228,7 @@ describe("dynamoDbStore: back-channel logout", () => {
   });
 
   it("resends the deletions DynamoDB leaves unprocessed", async () => {
-    const { store } = await newStore({ batchWriteBaseDelayMs: 5 });
+    const { store } = await newStore({ batchBaseDelaySeconds: 0.005 });
     const ids = Array.from({ length: 30 }, (_, i) => `u-${i}`);
     await Promise.all(ids.map((id) => store.set(id, session("carol"), inAMinute())));
     // DynamoDB Local never throttles: hold back all but 10 requests of each batch as
@@ -261,7 +261,7 @@ describe("dynamoDbStore: back-channel logout", () => {
   });
 
   it("reports STORE_THROTTLED when unprocessed deletions never clear", async () => {
-    const { store } = await newStore({ batchWriteMaxAttempts: 3, batchWriteBaseDelayMs: 1 });
+    const { store } = await newStore({ batchMaxAttempts: 3, batchBaseDelaySeconds: 0.001 });
     await store.set("d", session("dave"), inAMinute());
     client.middlewareStack.add(
       (next, context) => async (args) => {
@@ -277,7 +277,7 @@ describe("dynamoDbStore: back-channel logout", () => {
     try {
       const error = await storeError(store.deleteByLogoutToken({ iss: ISS, sub: "dave" }));
       expect(error.code).toBe("STORE_THROTTLED");
-      expect(error.retryAfterMs).toBeGreaterThan(0);
+      expect(error.retryAfter).toBeGreaterThan(0);
     } finally {
       client.middlewareStack.remove("sessionkitNothingProcessed");
     }
@@ -383,7 +383,7 @@ describe("dynamoDbStore: limits and errors", () => {
       ]) {
         const error = await storeError(run());
         expect(error.code).toBe("STORE_THROTTLED");
-        expect(error.retryAfterMs).toBeGreaterThan(0);
+        expect(error.retryAfter).toBeGreaterThan(0);
         expect(error.cause).toBeInstanceOf(ProvisionedThroughputExceededException);
       }
     } finally {
