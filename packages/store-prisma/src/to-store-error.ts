@@ -1,7 +1,9 @@
 import {
+  errorChain,
   isNetworkErrorCode,
   SessionStoreError,
   type SessionStoreErrorCode,
+  storeCall,
 } from "@sessionkit/auth/store";
 
 // Prisma error codes (https://www.prisma.io/docs/orm/reference/error-reference).
@@ -47,19 +49,18 @@ type Fields = Record<string, unknown>;
 const asFields = (value: unknown): Fields | undefined =>
   typeof value === "object" && value !== null ? (value as Fields) : undefined;
 
-/** Every error in the chain: the error, its `cause`s, Prisma's driver adapter error and its cause. */
-function* chain(error: unknown): Generator<Fields> {
-  const seen = new Set<unknown>();
-  const queue: unknown[] = [error];
-  while (queue.length > 0 && seen.size < 16) {
-    const current = queue.shift();
-    const fields = asFields(current);
-    if (!fields || seen.has(fields)) continue;
-    seen.add(fields);
-    yield fields;
-    queue.push(fields.cause, asFields(fields.meta)?.driverAdapterError);
-    if (Array.isArray(fields.errors)) queue.push(...fields.errors); // AggregateError
+/** Prisma's driver adapter error: the driver's own failure, beside `cause` rather than in it. */
+const prismaLinks = (fields: Fields): unknown[] => [asFields(fields.meta)?.driverAdapterError];
+
+/** Every error in the chain (`errorChain`), with Prisma's driver adapter error as an extra link. */
+const chain = (error: unknown) => errorChain(error, prismaLinks);
+
+/** Whether Prisma reports a unique-constraint violation (`P2002`): the row is already there. */
+export function isUniqueViolation(error: unknown): boolean {
+  for (const fields of chain(error)) {
+    if (fields.code === "P2002" || fields.kind === "UniqueConstraintViolation") return true;
   }
+  return false;
 }
 
 const codesOf = (fields: Fields): string[] =>
@@ -102,7 +103,7 @@ export function classifyError(error: unknown): SessionStoreErrorCode {
 const descriptions: Record<SessionStoreErrorCode, string> = {
   STORE_UNAVAILABLE: "the database could not be reached",
   STORE_THROTTLED: "the database asked to slow down",
-  STORE_PAYLOAD_TOO_LARGE: "the session is too large for the sessions table",
+  STORE_PAYLOAD_TOO_LARGE: "a value is too large for its column",
   STORE_INVALID_ARGUMENT: "invalid argument",
   STORE_OPERATION_FAILED: "the database reported an error",
 };
@@ -113,7 +114,6 @@ const descriptions: Record<SessionStoreErrorCode, string> = {
  * (session JSON, tokens), so it stays in `cause`.
  */
 export function toStoreError(error: unknown, operation: string): SessionStoreError {
-  if (error instanceof SessionStoreError) return error;
   const code = classifyError(error);
   const prismaCode = asFields(error)?.code;
   const suffix =
@@ -121,8 +121,10 @@ export function toStoreError(error: unknown, operation: string): SessionStoreErr
   return new SessionStoreError(
     code,
     `prisma store: ${operation} failed: ${descriptions[code]}${suffix}`,
-    {
-      cause: error,
-    },
+    { cause: error },
   );
 }
+
+/** Runs one store operation, turning whatever Prisma throws into a {@link SessionStoreError}. */
+export const attempt = <T>(operation: string, run: () => Promise<T>): Promise<T> =>
+  storeCall(operation, run, toStoreError);
