@@ -3,7 +3,9 @@ import { startMySql } from "@sessionkit/store-conformance/backends";
 import { afterAll } from "vitest";
 import { conformanceOptions } from "./support/conformance.js";
 import { mySqlDatabase } from "./support/mysql.js";
+import { testReplayAndLease } from "./support/replay-and-lease.js";
 import { testPrismaStoreBehaviour } from "./support/store-behaviour.js";
+import { testTouchAndList } from "./support/touch-and-list.js";
 
 const backend = await startMySql();
 const database = await mySqlDatabase({
@@ -19,4 +21,6 @@ afterAll(async () => {
 });
 
 testPrismaStoreBehaviour(database);
+testTouchAndList(database);
+testReplayAndLease(database);
 testSessionStore(conformanceOptions("prismaStore (MariaDB)", database));

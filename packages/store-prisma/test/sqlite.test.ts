@@ -3,8 +3,10 @@ import { testSessionStore } from "@sessionkit/store-conformance";
 import { afterAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "./generated/sqlite/client/client.js";
 import { conformanceOptions } from "./support/conformance.js";
+import { testReplayAndLease } from "./support/replay-and-lease.js";
 import { sqliteDatabase } from "./support/sqlite.js";
 import { makeSession, testPrismaStoreBehaviour } from "./support/store-behaviour.js";
+import { testTouchAndList } from "./support/touch-and-list.js";
 
 // libSQL in a file: no server to take down, so the outage tests do not apply; a lock held by
 // another connection is SQLite's own way of being unavailable, tested below.
@@ -12,6 +14,8 @@ const database = await sqliteDatabase();
 afterAll(() => database.close());
 
 testPrismaStoreBehaviour(database);
+testTouchAndList(database);
+testReplayAndLease(database);
 testSessionStore(conformanceOptions("prismaStore (SQLite/libSQL)", database));
 
 describe("prismaStore on a locked SQLite file", () => {

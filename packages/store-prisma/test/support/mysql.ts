@@ -45,11 +45,13 @@ export async function mySqlDatabase(target: MySqlTarget): Promise<TestDatabase> 
       const prisma = new PrismaClient({
         adapter: new PrismaMariaDb({ ...connection, database, connectionLimit: 10 }),
       });
-      const table = `\`${database}\`.\`sessionkit_sessions\``;
+      const qualify = (name: string) => `\`${database}\`.\`${name}\``;
+      const table = qualify("sessionkit_sessions");
       return {
         store: prismaStore(prisma),
         prisma,
         table,
+        qualify,
         ...rawTableAccess(
           prisma,
           table,

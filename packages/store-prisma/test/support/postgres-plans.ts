@@ -91,7 +91,15 @@ export function testPostgresPlans(database: PostgresDatabase): void {
       const plans = await plansOf(() =>
         context.store.purgeExpired({ batchSize: 200, maxBatches: 1 }),
       );
-      expect(plans.map((plan) => plan.query.split(" ")[0])).toEqual(["SELECT", "DELETE"]);
+      // Sessions first; then one SELECT each on the (empty) logout-token and lease tables.
+      expect(plans.map((plan) => plan.query.split(" ")[0])).toEqual([
+        "SELECT",
+        "DELETE",
+        "SELECT",
+        "SELECT",
+      ]);
+      expect(plans[2]?.query).toContain("sessionkit_logout_token_claims");
+      expect(plans[3]?.query).toContain("sessionkit_refresh_leases");
       const [select, remove] = plans;
       expect(select?.nodeTypes).not.toContain("Seq Scan");
       expect(select?.indexes).toEqual(["sessionkit_sessions_expires_at_idx"]);
@@ -101,6 +109,31 @@ export function testPostgresPlans(database: PostgresDatabase): void {
       for (const index of remove?.indexes ?? []) {
         expect(["sessionkit_sessions_pkey", "sessionkit_sessions_expires_at_idx"]).toContain(index);
       }
+    });
+
+    it("lists a user's sessions in one SELECT through the (iss, sub) index", async () => {
+      // sub-42 at op-2: rows 42, 10042, … (five of them).
+      let listed = 0;
+      const [plan, ...rest] = await plansOf(async () => {
+        listed = (await context.store.listSessions({ iss: "https://op-2.example", sub: "sub-42" }))
+          .length;
+      });
+      expect(rest).toEqual([]);
+      expect(plan?.query).toMatch(/^SELECT/);
+      expect(plan?.nodeTypes).not.toContain("Seq Scan");
+      expect(plan?.indexes).toEqual(["sessionkit_sessions_iss_sub_idx"]);
+      // The rows hold '{}' (not a session): the list skips them, the plan is what counts.
+      expect(listed).toBe(0);
+    });
+
+    it("touch is one UPDATE of one row by primary key", async () => {
+      const [plan, ...rest] = await plansOf(() =>
+        context.store.touch("id-9", { expiresAt: Date.now() + 7_200_000 }),
+      );
+      expect(rest).toEqual([]);
+      expect(plan?.query).toMatch(/^UPDATE/);
+      expect(plan?.query).not.toMatch(/"data"/);
+      expect(plan?.indexes).toEqual(["sessionkit_sessions_pkey"]);
     });
 
     it("get and update read one row by primary key", async () => {

@@ -65,11 +65,13 @@ export async function postgresDatabase(
       prisma.$on("query", (event) => {
         queries.push({ query: event.query, params: JSON.parse(event.params) as unknown[] });
       });
-      const table = `"${schema}"."sessionkit_sessions"`;
+      const qualify = (name: string) => `"${schema}"."${name}"`;
+      const table = qualify("sessionkit_sessions");
       return {
         store: prismaStore(prisma),
         prisma,
         table,
+        qualify,
         queries,
         ...rawTableAccess(
           prisma,

@@ -28,10 +28,12 @@ export async function sqliteDatabase() {
       await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
       await prisma.$executeRawUnsafe("PRAGMA synchronous = OFF");
       for (const statement of migration) await prisma.$executeRawUnsafe(statement);
-      const table = `"sessionkit_sessions"`;
+      const qualify = (name: string) => `"${name}"`;
+      const table = qualify("sessionkit_sessions");
       return {
         store: prismaStore(prisma),
         prisma,
+        qualify,
         /** The file's libSQL URL, for a second connection. */
         url,
         table,

@@ -213,9 +213,15 @@ export function testPrismaStoreBehaviour(database: TestDatabase): void {
             store.get("before"),
             store.set("during", session, { expiresAt }),
             store.update("before", session, { expiresAt }),
+            store.touch("before", { expiresAt }),
+            store.listSessions({ iss: ISS, sub: "alice" }),
             store.delete("before"),
             store.deleteByLogoutToken({ iss: ISS, sub: "alice" }),
             store.purgeExpired(),
+            store.claimLogoutToken?.("jti", expiresAt),
+            store.releaseLogoutToken?.("jti"),
+            store.acquireRefreshLease?.("before", "holder", expiresAt),
+            store.releaseRefreshLease?.("before", "holder"),
           ]);
           for (const result of results) {
             expect(result.status).toBe("rejected");

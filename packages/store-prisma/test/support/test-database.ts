@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import type { PrismaSessionStore } from "../../src/index.js";
 
 export type Dialect = "postgresql" | "mysql" | "sqlite";
@@ -16,6 +16,8 @@ export interface StoreContext<Client extends TestPrismaClient = TestPrismaClient
   prisma: Client;
   /** The sessions table, qualified where the dialect needs it, ready to put in SQL. */
   table: string;
+  /** Any table of this store's migrations (`sessionkit_refresh_leases`…), qualified like `table`. */
+  qualify(name: string): string;
   /** Writes `text` as the `data` of a row under `id`, past the store's checks (live for an hour unless `expiresAt` says otherwise). */
   plant(id: string, text: string, expiresAt?: number): Promise<void>;
   /** How many rows the table holds, expired or not. */
@@ -32,15 +34,24 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
-/** The shipped migration for a dialect: the tests apply exactly what users apply. */
-export function readMigration(dialect: Dialect): Promise<string> {
-  return readFile(
-    new URL(
-      `../../prisma/migrations/${dialect}/20261122000000_sessionkit_sessions/migration.sql`,
-      import.meta.url,
-    ),
-    "utf8",
+const migrationsDir = (dialect: Dialect) =>
+  new URL(`../../prisma/migrations/${dialect}/`, import.meta.url);
+
+/** The migration folders shipped for a dialect, oldest first (Prisma's `<timestamp>_<name>`). */
+export async function migrationNames(dialect: Dialect): Promise<string[]> {
+  return (await readdir(migrationsDir(dialect))).filter((name) => /^\d+_/.test(name)).sort();
+}
+
+/**
+ * Every shipped migration for a dialect, oldest first, as one script: the tests apply exactly
+ * what users apply, in the same order.
+ */
+export async function readMigration(dialect: Dialect): Promise<string> {
+  const names = await migrationNames(dialect);
+  const scripts = await Promise.all(
+    names.map((name) => readFile(new URL(`${name}/migration.sql`, migrationsDir(dialect)), "utf8")),
   );
+  return scripts.join(";\n");
 }
 
 /** SQL statements of a migration, one by one (drivers differ on multi-statement support). */
