@@ -1,0 +1,149 @@
+// API reports of every published entry point (`pnpm api:check`, `pnpm api:update`).
+//
+// For each package under packages/ and each entry of its `exports` that has `types`, API Extractor
+// reads the built declarations (run `pnpm build` first) and writes `<package>/api/<entry>.api.md`.
+// `--check` (what `pnpm lint` runs) fails when a report differs from the committed one: a public
+// API change must be accepted with `pnpm api:update` and committed with the code that made it.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CompilerState, Extractor, ExtractorConfig } from "@microsoft/api-extractor";
+
+const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
+const update = process.argv.includes("--update");
+const only = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
+
+/** `"."` → `index`, `"./store"` → `store`: the report's file name. */
+const reportName = (subpath) => (subpath === "." ? "index" : subpath.slice(2).replaceAll("/", "-"));
+
+/** The newest modification time of the files under `dir`, in epoch milliseconds. */
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile())
+      newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+const temp = mkdtempSync(join(tmpdir(), "sessionkit-api-"));
+const failures = [];
+let checked = 0;
+
+for (const dir of readdirSync(join(root, "packages")).sort()) {
+  const packageFolder = join(root, "packages", dir);
+  const packageJsonPath = join(packageFolder, "package.json");
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(packageJsonPath, "utf8"));
+  } catch {
+    continue;
+  }
+  if (manifest.private || (only.length > 0 && !only.includes(manifest.name))) continue;
+  const entries = Object.entries(manifest.exports ?? {})
+    .filter(([, target]) => typeof target === "object" && typeof target?.types === "string")
+    .map(([subpath, target]) => ({ subpath, types: resolve(packageFolder, target.types) }));
+
+  const sourceTime = newestMtime(join(packageFolder, "src"));
+  const stale = entries.filter((entry) => {
+    try {
+      return statSync(entry.types).mtimeMs < sourceTime;
+    } catch {
+      return true;
+    }
+  });
+  if (stale.length > 0) {
+    failures.push(
+      `${manifest.name}: dist/ is missing or older than src/: run \`pnpm build\` first`,
+    );
+    continue;
+  }
+  if (update && entries.length > 0) mkdirSync(join(packageFolder, "api"), { recursive: true });
+  let compilerState;
+  for (const { subpath, types } of entries) {
+    const name = reportName(subpath);
+    const config = ExtractorConfig.prepare({
+      configObject: {
+        projectFolder: packageFolder,
+        mainEntryPointFilePath: types,
+        compiler: {
+          overrideTsconfig: {
+            compilerOptions: {
+              target: "ES2022",
+              module: "NodeNext",
+              moduleResolution: "NodeNext",
+              lib: ["ES2023", "DOM", "DOM.Iterable"],
+              strict: true,
+              skipLibCheck: true,
+              types: ["node"],
+            },
+            files: entries.map((entry) => entry.types),
+          },
+        },
+        apiReport: {
+          enabled: true,
+          reportFileName: name,
+          reportFolder: join(packageFolder, "api"),
+          reportTempFolder: join(temp, dir),
+          includeForgottenExports: false,
+        },
+        docModel: { enabled: false },
+        dtsRollup: { enabled: false },
+        tsdocMetadata: { enabled: false },
+        newlineKind: "lf",
+        messages: {
+          compilerMessageReporting: { default: { logLevel: "warning" } },
+          extractorMessageReporting: {
+            default: { logLevel: "warning", addToApiReportFile: true },
+            // Every export is public: no @public/@beta tags in this codebase.
+            "ae-missing-release-tag": { logLevel: "none", addToApiReportFile: false },
+            // A type used by the API but not exported by this entry: noted in the report.
+            "ae-forgotten-export": { logLevel: "none", addToApiReportFile: true },
+          },
+          tsdocMessageReporting: { default: { logLevel: "none", addToApiReportFile: false } },
+        },
+      },
+      configObjectFullPath: undefined,
+      packageJsonFullPath: packageJsonPath,
+    });
+    compilerState ??= CompilerState.create(config, {
+      additionalEntryPoints: entries.map((entry) => entry.types),
+    });
+    const result = Extractor.invoke(config, {
+      localBuild: update,
+      compilerState,
+      showVerboseMessages: false,
+      messageCallback(message) {
+        // The report's own "changed" warning is summed up below, once per entry.
+        if (message.messageId === "console-api-report-changed") message.handled = true;
+        if (message.messageId === "console-api-report-copied") message.handled = true;
+        if (message.messageId === "console-api-report-created") message.handled = true;
+        if (message.logLevel === "info" || message.logLevel === "verbose") message.handled = true;
+      },
+    });
+    checked++;
+    const report = relative(root, join(packageFolder, "api", `${name}.api.md`));
+    if (!result.succeeded) {
+      failures.push(`${manifest.name}${subpath.slice(1)}: API Extractor failed (${report})`);
+    } else if (result.apiReportChanged) {
+      if (update) console.log(`updated ${report}`);
+      else {
+        failures.push(
+          `${manifest.name}${subpath.slice(1)}: the public API differs from ${report}\n` +
+            `    diff: diff ${report} ${relative(root, join(temp, dir, `${name}.api.md`))}`,
+        );
+      }
+    }
+  }
+}
+
+if (failures.length > 0) {
+  console.error(`\n${failures.join("\n")}\n`);
+  console.error(
+    "A public API change fails the build until it is accepted: if it is deliberate, run `pnpm api:update` (it builds first) and commit the api/ reports with the change.",
+  );
+  process.exit(1);
+}
+if (!update) rmSync(temp, { recursive: true, force: true });
+console.log(`API reports: ${checked} entry points ${update ? "written" : "match"}`);
