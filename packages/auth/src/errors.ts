@@ -2,11 +2,10 @@ import { SessionStoreError } from "./store/session-store-error.js";
 
 /**
  * Every code of {@link AuthError} (and of its subclass `OidcError`), with the HTTP status an auth
- * route answers for it. The one table: the code unions below and every route's status derive from
- * it. 5xx codes are logged by the routes; none of them is ever caused by a cookie or a token the
- * browser sent.
+ * route answers for it (also `error.status`). The one table: the code unions below and every
+ * route's status derive from it. Routes log every 5xx; none is ever caused by a bad cookie or token.
  */
-const AUTH_ERROR_STATUS = {
+export const AUTH_ERROR_STATUS = {
   /** An option or environment variable given to `createAuth` is missing or malformed. */
   AUTH_CONFIG_INVALID: 500,
   /** A function of the API was called with a bad argument (e.g. a session without `user.sub`). */

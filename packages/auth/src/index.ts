@@ -4,6 +4,7 @@ export type { AccessToken, GetAccessTokenOptions } from "./access-token.js";
 export type { AuthConfig } from "./config.js";
 export { type Auth, createAuth } from "./create-auth.js";
 export {
+  AUTH_ERROR_STATUS,
   AuthError,
   type AuthErrorCode,
   type AuthErrorOptions,
@@ -21,11 +22,7 @@ export {
 } from "./oidc/config.js";
 export { isOidcError, OidcError, type OidcErrorOptions } from "./oidc/oidc-error.js";
 export { needsRefresh } from "./oidc/refresh.js";
-export {
-  type LogoutTokenReplayCache,
-  type MemoryReplayCacheOptions,
-  memoryReplayCache,
-} from "./oidc/replay-cache.js";
+export { type MemoryReplayStoreOptions, memoryReplayStore } from "./oidc/replay-cache.js";
 export { safeReturnTo } from "./oidc/safe-return-to.js";
 export type {
   AuthLogger,
