@@ -1,23 +1,35 @@
 import { type Env, envText, processEnv } from "./env.js";
 import { AuthError } from "./errors.js";
 import { type OidcConfig, resolveOidcConfig } from "./oidc/config.js";
-import type { AuthLogger, AuthOptions } from "./options.js";
+import type { AuthLogger, AuthOptions, OnSessionEvent } from "./options.js";
 import type { SessionStore } from "./store/types.js";
 
-/** {@link AuthOptions} after defaults, env fallbacks and validation. */
-export interface AuthConfig {
-  secrets: readonly string[];
-  appBaseUrl: string | undefined;
-  issuer: string | undefined;
-  clientId: string | undefined;
-  clientSecret: string | undefined;
-  sessionStore: SessionStore | undefined;
+/** The session rules, resolved. Durations in seconds, like the options they come from. */
+export interface SessionConfig {
+  /** Where sessions live; `undefined` for stateless cookie sessions. */
+  store: SessionStore | undefined;
   rolling: boolean;
-  /** Milliseconds. */
+  /** Seconds. */
   inactivityDuration: number;
-  /** Milliseconds. */
+  /** Seconds. */
   absoluteDuration: number;
+  /** Seconds: a roll that would move the expiry by less than this is skipped (throttled rolling). */
+  updateAge: number;
   onStoreError: "anonymous" | "throw";
+  /** Whether a stateful app still accepts (and moves into the store) stateless and nextjs-auth0 cookies. */
+  acceptCookieSessions: boolean;
+}
+
+/**
+ * {@link AuthOptions} after defaults, env fallbacks and validation: the one resolved configuration
+ * everything else reads. Durations are seconds.
+ */
+export interface AuthConfig {
+  /** The secrets that seal cookies (the first seals, all open). Non-enumerable. */
+  secrets: readonly string[];
+  /** The app's public origin without a trailing slash, when known. */
+  appBaseUrl: string | undefined;
+  session: SessionConfig;
   cookie: {
     name: string;
     domain: string | undefined;
@@ -27,17 +39,29 @@ export interface AuthConfig {
     transient: boolean;
   };
   logger: AuthLogger;
-  /** The OIDC configuration, when `issuer` is set; without it only sessions work (no routes). */
+  /** The OIDC configuration, when `issuer` is set; without it only sessions work (no routes). Non-enumerable. */
   oidc: OidcConfig | undefined;
   /** Whether `middleware` serves the access-token route. */
   enableAccessTokenEndpoint: boolean;
+  /** Receives session lifecycle events. */
+  onSessionEvent: OnSessionEvent | undefined;
 }
 
 const MIN_SECRET_LENGTH = 32;
 const DAY = 86_400;
+/** Seconds: how much a roll must move the expiry before it is written. */
+const DEFAULT_UPDATE_AGE = 60;
 // RFC 6265 token characters, minus the dot we use for chunk suffixes.
 const COOKIE_NAME = /^[!#$%&'*+\-^_`|~0-9A-Za-z]+$/;
-const STORE_METHODS = ["get", "set", "update", "delete", "deleteByLogoutToken"] as const;
+const STORE_METHODS = [
+  "get",
+  "set",
+  "update",
+  "touch",
+  "delete",
+  "deleteByLogoutToken",
+  "listSessions",
+] as const;
 
 const invalid = (message: string) => new AuthError("AUTH_CONFIG_INVALID", message);
 
@@ -58,12 +82,20 @@ function optionalUrl(value: string | undefined, what: string): string | undefine
 const named = (name: string, envName?: string) =>
   envName === undefined ? `\`${name}\`` : `\`${name}\` (${envName})`;
 
-function duration(value: unknown, name: string, fallback: number, envName?: string): number {
-  if (value === undefined) return fallback * 1000;
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw invalid(`${named(name, envName)} must be a positive number of seconds`);
+function duration(
+  value: unknown,
+  name: string,
+  fallback: number,
+  envName?: string,
+  min: "positive" | "zero" = "positive",
+): number {
+  if (value === undefined) return fallback;
+  const low = min === "positive" ? value !== undefined && (value as number) <= 0 : (value as number) < 0;
+  if (typeof value !== "number" || !Number.isFinite(value) || low) {
+    const what = min === "positive" ? "a positive number" : "a number >= 0";
+    throw invalid(`${named(name, envName)} must be ${what} of seconds`);
   }
-  return value * 1000;
+  return value;
 }
 
 function resolveSecrets(option: AuthOptions["secret"], env: string | undefined): string[] {
@@ -88,11 +120,47 @@ function resolveStore(store: unknown): SessionStore | undefined {
   if (store === undefined || store === null) return undefined;
   for (const method of STORE_METHODS) {
     if (typeof (store as Record<string, unknown>)[method] !== "function") {
-      throw invalid(`\`sessionStore\` must implement SessionStore: \`${method}\` is missing`);
+      throw invalid(
+        `\`sessionStore\` must implement SessionStore: \`${method}\` is missing (see docs/writing-a-store.md for what changed)`,
+      );
+    }
+  }
+  const extended = store as Record<string, unknown>;
+  const pairs = [
+    ["claimLogoutToken", "releaseLogoutToken"],
+    ["acquireRefreshLease", "releaseRefreshLease"],
+  ] as const;
+  for (const [first, second] of pairs) {
+    if (typeof extended[first] === "function" && typeof extended[second] !== "function") {
+      throw invalid(`\`sessionStore\` has \`${first}\` but not \`${second}\`: implement both or neither`);
     }
   }
   return store as SessionStore;
 }
+
+// Options that only mean something with an OpenID Provider: given without `issuer`, they are a mistake.
+const OIDC_ONLY_OPTIONS = [
+  "clientId",
+  "clientSecret",
+  "clientAuthMethod",
+  "clientAssertionKey",
+  "scope",
+  "authorizationParameters",
+  "allowedLoginParameters",
+  "routes",
+  "postLogoutRedirectUri",
+  "httpTimeout",
+  "discoveryCacheTtl",
+  "refreshBuffer",
+  "clockTolerance",
+  "transactionMaxAge",
+  "maxTransactions",
+  "idTokenSigningAlg",
+  "fetch",
+  "beforeSessionSaved",
+  "onCallback",
+  "logoutTokenReplayStore",
+] as const;
 
 function oneOf<T extends string>(
   value: unknown,
@@ -175,51 +243,90 @@ export function resolveConfig(options: AuthOptions = {}): AuthConfig {
     throw invalid("`logger` must have `warn` and `error` methods");
   }
 
-  const issuer = optionalUrl(options.issuer ?? env.AUTH_ISSUER, "`issuer` (AUTH_ISSUER)");
-  // Setting an issuer asks for the OIDC routes: then every OIDC option must be valid now.
-  const oidc = issuer === undefined ? undefined : resolveOidcConfig({ ...options, issuer }, env);
-  const replayCache = options.logoutTokenReplayCache;
-  if (replayCache !== undefined && typeof replayCache?.claim !== "function") {
-    throw invalid("`logoutTokenReplayCache` must have a `claim(jti, expiresAt)` method");
+  const issuerText = (options.issuer || undefined) ?? envText(env, "AUTH_ISSUER");
+  if (issuerText === undefined) {
+    // Without an issuer the OIDC options would be silently ignored: say so instead.
+    const given = OIDC_ONLY_OPTIONS.filter((key) => options[key] !== undefined);
+    if (given.length > 0) {
+      throw invalid(
+        `${given.map((key) => `\`${key}\``).join(", ")} only work with an OpenID Provider: set \`issuer\` (AUTH_ISSUER) too, or remove them`,
+      );
+    }
   }
-  for (const hook of ["beforeSessionSaved", "onCallback"] as const) {
+  // Setting an issuer asks for the OIDC routes: then every OIDC option must be valid now.
+  const oidc =
+    issuerText === undefined ? undefined : resolveOidcConfig({ ...options, issuer: issuerText }, env);
+  const replayStore = options.logoutTokenReplayStore;
+  if (
+    replayStore !== undefined &&
+    (typeof replayStore?.claimLogoutToken !== "function" ||
+      typeof replayStore?.releaseLogoutToken !== "function")
+  ) {
+    throw invalid(
+      "`logoutTokenReplayStore` must have `claimLogoutToken(jti, expiresAt)` and `releaseLogoutToken(jti)` methods",
+    );
+  }
+  if ("logoutTokenReplayCache" in options) {
+    throw invalid(
+      "`logoutTokenReplayCache` was renamed `logoutTokenReplayStore` (methods `claimLogoutToken` and `releaseLogoutToken`)",
+    );
+  }
+  for (const hook of ["beforeSessionSaved", "onCallback", "onSessionEvent"] as const) {
     if (options[hook] !== undefined && typeof options[hook] !== "function") {
       throw invalid(`\`${hook}\` must be a function`);
     }
   }
 
+  const store = resolveStore(options.sessionStore);
+  const rolling =
+    optionalBoolean(options.rolling, "rolling") ?? envBoolean(env.AUTH_ROLLING, "AUTH_ROLLING") ?? true;
+  const inactivityDuration = duration(
+    options.inactivityDuration ?? envSeconds(env, "AUTH_INACTIVITY_DURATION"),
+    "inactivityDuration",
+    DAY,
+    "AUTH_INACTIVITY_DURATION",
+  );
+  const absoluteDuration = duration(
+    options.absoluteDuration ?? envSeconds(env, "AUTH_ABSOLUTE_DURATION"),
+    "absoluteDuration",
+    3 * DAY,
+    "AUTH_ABSOLUTE_DURATION",
+  );
+  const updateAge = duration(
+    options.updateAge ?? envSeconds(env, "AUTH_UPDATE_AGE"),
+    "updateAge",
+    DEFAULT_UPDATE_AGE,
+    "AUTH_UPDATE_AGE",
+    "zero",
+  );
+  const acceptCookieSessions =
+    optionalBoolean(options.acceptCookieSessions, "acceptCookieSessions") ??
+    envBoolean(env.AUTH_ACCEPT_COOKIE_SESSIONS, "AUTH_ACCEPT_COOKIE_SESSIONS") ??
+    true;
+
   const config: AuthConfig = {
     secrets: resolveSecrets(options.secret, env.AUTH_SECRET),
     appBaseUrl:
       oidc?.appBaseUrl ??
-      optionalUrl(options.appBaseUrl ?? env.APP_BASE_URL, "`appBaseUrl` (APP_BASE_URL)"),
-    issuer,
-    clientId: options.clientId ?? (env.AUTH_CLIENT_ID || undefined),
-    clientSecret: options.clientSecret ?? (env.AUTH_CLIENT_SECRET || undefined),
-    sessionStore: resolveStore(options.sessionStore),
-    rolling:
-      optionalBoolean(options.rolling, "rolling") ??
-      envBoolean(env.AUTH_ROLLING, "AUTH_ROLLING") ??
-      true,
-    inactivityDuration: duration(
-      options.inactivityDuration ?? envSeconds(env, "AUTH_INACTIVITY_DURATION"),
-      "inactivityDuration",
-      DAY,
-      "AUTH_INACTIVITY_DURATION",
-    ),
-    absoluteDuration: duration(
-      options.absoluteDuration ?? envSeconds(env, "AUTH_ABSOLUTE_DURATION"),
-      "absoluteDuration",
-      3 * DAY,
-      "AUTH_ABSOLUTE_DURATION",
-    ),
-    onStoreError: oneOf(
-      options.onStoreError ?? envText(env, "AUTH_ON_STORE_ERROR"),
-      "onStoreError",
-      ["anonymous", "throw"],
-      "anonymous",
-      "AUTH_ON_STORE_ERROR",
-    ),
+      normalizedBaseUrl(
+        optionalUrl(options.appBaseUrl ?? envText(env, "APP_BASE_URL"), "`appBaseUrl` (APP_BASE_URL)"),
+      ),
+    session: {
+      store,
+      rolling,
+      inactivityDuration,
+      absoluteDuration,
+      // A session used more often than this must still roll before it ends.
+      updateAge: Math.min(updateAge, inactivityDuration / 2),
+      onStoreError: oneOf(
+        options.onStoreError ?? envText(env, "AUTH_ON_STORE_ERROR"),
+        "onStoreError",
+        ["anonymous", "throw"],
+        "anonymous",
+        "AUTH_ON_STORE_ERROR",
+      ),
+      acceptCookieSessions,
+    },
     cookie: {
       name,
       domain: cookie.domain,
@@ -234,10 +341,16 @@ export function resolveConfig(options: AuthOptions = {}): AuthConfig {
       optionalBoolean(options.enableAccessTokenEndpoint, "enableAccessTokenEndpoint") ??
       envBoolean(env.AUTH_ENABLE_ACCESS_TOKEN_ENDPOINT, "AUTH_ENABLE_ACCESS_TOKEN_ENDPOINT") ??
       true,
+    onSessionEvent: options.onSessionEvent,
   };
   // Logging the config (or the auth object) must not print a secret (the OIDC config holds one).
-  for (const key of ["secrets", "clientSecret", "oidc"] as const) {
+  for (const key of ["secrets", "oidc"] as const) {
     Object.defineProperty(config, key, { enumerable: false });
   }
   return config;
+}
+
+/** The app's origin (and base path) without a trailing slash, as the OIDC config keeps it. */
+function normalizedBaseUrl(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : new URL(value).href.replace(/\/+$/, "");
 }

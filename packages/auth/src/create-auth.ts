@@ -9,7 +9,9 @@ import { type AuthConfig, resolveConfig } from "./config.js";
 import { AuthError, storeUnavailable } from "./errors.js";
 import { jarOf, nextCookieStore, nextRequestHost, requestCookies } from "./http/request-cookies.js";
 import { applySessionWrites, cookieInits, secureFor } from "./http/set-cookies.js";
-import { type LogoutTokenReplayCache, memoryReplayCache } from "./oidc/replay-cache.js";
+import { isLoopbackHost } from "./oidc/loopback.js";
+import { discover } from "./oidc/discovery.js";
+import { memoryReplayStore } from "./oidc/replay-cache.js";
 import type { AuthOptions } from "./options.js";
 import { createRouteTable } from "./routes/index.js";
 import { jsonError } from "./routes/responses.js";
@@ -22,7 +24,16 @@ import {
   type SessionCore,
   type SessionUpdate,
 } from "./session/session-core.js";
+import { createSessionManagement, type SessionInfo } from "./session/session-management.js";
 import type { LogoutTokenReplayStore, SessionData, SessionStore } from "./store/types.js";
+
+/** Whose sessions `revokeUserSessions` ends. */
+export interface RevokeUserSessionsOptions {
+  /** The user's subject (`sub`). */
+  sub: string;
+  /** The issuer; @default the configured provider's issuer (from discovery) */
+  iss?: string;
+}
 
 /** What {@link createAuth} returns. */
 export interface Auth {
@@ -52,23 +63,39 @@ export interface Auth {
     response?: Response,
     options?: GetAccessTokenOptions,
   ): Promise<AccessToken | null>;
-  /** The validated configuration; its secrets are non-enumerable, so logging it shows none. */
+  /**
+   * The signed-in user's live sessions (this device and others), newest first, from the store's
+   * index. Throws `AUTH_STORE_REQUIRED` without a `sessionStore`, `AUTH_SESSION_MISSING` when the
+   * request has no session.
+   */
+  listSessions(request?: Request): Promise<SessionInfo[]>;
+  /**
+   * Ends one of the signed-in user's sessions by its `listSessions` id; ending the current one
+   * clears its cookies (through `next/headers`, or on `response`). Another user's id, or an
+   * unknown one, is refused with `AUTH_SESSION_NOT_FOUND` and changes nothing.
+   */
+  revokeSession(id: string): Promise<void>;
+  revokeSession(request: Request, response: Response, id: string): Promise<void>;
+  /** Ends every session of the signed-in user except the current one; answers how many ended. */
+  revokeOtherSessions(request?: Request): Promise<number>;
+  /** Server-side admin: ends every session of a user; answers how many ended. */
+  revokeUserSessions(options: RevokeUserSessionsOptions): Promise<number>;
+  /** The validated configuration (durations in seconds); its secrets are non-enumerable, so logging it shows none. */
   readonly config: AuthConfig;
 }
 
 /** The store's own replay memory, when it implements the optional {@link LogoutTokenReplayStore}. */
-function storeReplayCache(store: SessionStore | undefined): LogoutTokenReplayCache | undefined {
+function storeReplayMemory(store: SessionStore | undefined): LogoutTokenReplayStore | undefined {
   const extended = store as (SessionStore & Partial<LogoutTokenReplayStore>) | undefined;
-  if (typeof extended?.claimLogoutToken !== "function") return undefined;
-  return { claim: (jti, expiresAt) => extended.claimLogoutToken!(jti, expiresAt) };
+  return typeof extended?.claimLogoutToken === "function"
+    ? (extended as SessionStore & LogoutTokenReplayStore)
+    : undefined;
 }
 
 /** Test-only knobs, kept off the public options. */
 export interface InternalAuthOptions {
   engine?: CryptoEngineName;
 }
-
-const LOCAL_HOST = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d+)?$/i;
 
 /**
  * Creates the auth instance of an app. Options are validated here, once, and
@@ -82,21 +109,29 @@ export function createAuth(options: AuthOptions = {}): Auth {
 export function createAuthWith(options: AuthOptions, internal: InternalAuthOptions): Auth {
   const config = resolveConfig(options);
   const core: SessionCore = createSessionCore(config, { engine: internal.engine });
+  const management = createSessionManagement(core);
   const transactions = createSealer(config.secrets, internal.engine, "login-transaction");
   const accessTokens: AccessTokens | undefined = config.oidc
     ? createAccessTokens(config.oidc, core)
     : undefined;
-  const replayCache = config.oidc
-    ? (options.logoutTokenReplayCache ??
-      storeReplayCache(config.sessionStore) ??
-      memoryReplayCache())
-    : undefined;
+  let replayStore: LogoutTokenReplayStore | undefined;
+  if (config.oidc) {
+    replayStore = options.logoutTokenReplayStore ?? storeReplayMemory(core.store);
+    if (!replayStore) {
+      if (core.store) {
+        config.logger.warn(
+          "sessionkit: the sessionStore does not remember logout tokens (LogoutTokenReplayStore): each app instance refuses replays on its own",
+        );
+      }
+      replayStore = memoryReplayStore();
+    }
+  }
   const routes: AuthRouteTable = createRouteTable({
     config,
     core,
     transactions,
     ...(accessTokens === undefined ? {} : { accessTokens }),
-    ...(replayCache === undefined ? {} : { replayCache }),
+    ...(replayStore === undefined ? {} : { replayStore }),
     ...(options.beforeSessionSaved === undefined
       ? {}
       : { beforeSessionSaved: options.beforeSessionSaved }),
@@ -104,13 +139,19 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
   });
 
   /** Cookie writes for a server action or route handler, through `next/headers`. */
-  const withNextCookies = async (work: (jar: CookieJar) => Promise<CookieWrite[]>) => {
+  const withNextCookies = async <T>(
+    work: (jar: CookieJar) => Promise<{ result: T; writes: CookieWrite[] }>,
+  ): Promise<T> => {
     const store = await nextCookieStore();
-    const writes = await work(jarOf(store));
-    const host = writes.length > 0 && !config.appBaseUrl ? await nextRequestHost() : null;
-    const url = host && LOCAL_HOST.test(host) ? `http://${host}/` : undefined;
+    const { result, writes } = await work(jarOf(store));
+    if (writes.length === 0) return result;
+    const host = config.appBaseUrl ? null : await nextRequestHost();
+    const hostname = host?.replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1");
+    const url = host && hostname && isLoopbackHost(hostname) ? `http://${host}/` : undefined;
     for (const cookie of cookieInits(config, writes, secureFor(config, url))) store.set(cookie);
+    return result;
   };
+  const nextJar = async () => jarOf(await nextCookieStore());
 
   async function getAccessToken(
     ...args: [GetAccessTokenOptions?] | [Request, Response?, GetAccessTokenOptions?]
@@ -133,7 +174,7 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
       await withNextCookies(async (jar) => {
         const result = await accessTokens.get(jar, first as GetAccessTokenOptions | undefined);
         token = result.accessToken;
-        return result.writes;
+        return { result: undefined, writes: result.writes };
       });
     } catch (error) {
       // A Server Component may not set cookies: the token is still good (and stored, if stateful).
@@ -143,10 +184,10 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
   }
 
   async function getSession(request?: Request): Promise<SessionData | null> {
-    const jar = request ? requestCookies(request) : jarOf(await nextCookieStore());
+    const jar = request ? requestCookies(request) : await nextJar();
     const read = await core.read(jar);
     if (read.kind === "valid") return read.session;
-    if (read.kind === "unavailable" && config.onStoreError === "throw") {
+    if (read.kind === "unavailable" && config.session.onStoreError === "throw") {
       throw storeUnavailable(read.error);
     }
     return null;
@@ -157,7 +198,10 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
   ): Promise<void> {
     if (args.length === 1) {
       const [change] = args;
-      return withNextCookies((jar) => core.update(jar, change));
+      return withNextCookies(async (jar) => ({
+        result: undefined,
+        writes: await core.update(jar, change),
+      }));
     }
     const [request, response, change] = args;
     applySessionWrites(
@@ -174,16 +218,16 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
       try {
         return (await route(request)) as NextResponse;
       } catch (error) {
-        // Routes answer their own failures; this is a bug's last stop, still not a 500.
+        // Routes answer their own failures; this is a bug's last stop, logged and answered 500.
         config.logger.error("sessionkit: an auth route failed", error);
-        return jsonError(502, "unexpected_error", "the auth route failed; see the server log");
+        return jsonError(500, "server_error", "the auth route failed; see the server log");
       }
     }
     let writes: CookieWrite[] = [];
     try {
       const now = Date.now();
       const read = await core.read(requestCookies(request), now);
-      if (read.kind === "invalid") writes = core.clear(read.cookieNames);
+      if (read.kind === "invalid") writes = core.discard(read);
       else if (read.kind === "valid") writes = await core.roll(read, now);
     } catch (error) {
       // Not reachable by a cookie; a bug must still not turn every page into a 500.
@@ -211,6 +255,48 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
     applySessionWrites(config, request, response, await core.destroy(requestCookies(request)));
   }
 
+  async function listSessions(request?: Request): Promise<SessionInfo[]> {
+    return management.list(request ? requestCookies(request) : await nextJar());
+  }
+
+  async function revokeSession(
+    ...args: [string] | [Request, Response, string]
+  ): Promise<void> {
+    if (args.length === 1) {
+      const [id] = args;
+      return withNextCookies((jar) => management.revoke(jar, id));
+    }
+    const [request, response, id] = args;
+    const { writes } = await management.revoke(requestCookies(request), id);
+    applySessionWrites(config, request, response, writes);
+  }
+
+  async function revokeOtherSessions(request?: Request): Promise<number> {
+    return management.revokeOthers(request ? requestCookies(request) : await nextJar());
+  }
+
+  async function revokeUserSessions(target: RevokeUserSessionsOptions): Promise<number> {
+    const { sub, iss } = target ?? ({} as RevokeUserSessionsOptions);
+    if (typeof sub !== "string" || sub === "" || (iss !== undefined && typeof iss !== "string")) {
+      throw new AuthError(
+        "AUTH_INVALID_ARGUMENT",
+        "revokeUserSessions takes { sub, iss? } with a non-empty `sub`",
+      );
+    }
+    let issuer = iss;
+    if (issuer === undefined || issuer === "") {
+      if (!config.oidc) {
+        throw new AuthError(
+          "AUTH_INVALID_ARGUMENT",
+          "revokeUserSessions needs `iss` when no `issuer` is configured",
+        );
+      }
+      // Sessions record the issuer discovery reports, so that is the one to match.
+      issuer = (await discover(config.oidc)).issuer;
+    }
+    return management.revokeUser({ iss: issuer, sub });
+  }
+
   return {
     getSession,
     updateSession: updateSession as Auth["updateSession"],
@@ -218,6 +304,10 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
     middleware: sessionkitMiddleware,
     saveSession,
     deleteSession,
+    listSessions,
+    revokeSession: revokeSession as Auth["revokeSession"],
+    revokeOtherSessions,
+    revokeUserSessions,
     config,
   };
 }

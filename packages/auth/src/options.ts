@@ -1,8 +1,8 @@
 import type { NextRequest } from "next/server.js";
 import type { AuthError } from "./errors.js";
 import type { OidcOptions } from "./oidc/config.js";
-import type { LogoutTokenReplayCache } from "./oidc/replay-cache.js";
-import type { SessionData, SessionStore } from "./store/types.js";
+import type { SessionEvent } from "./session/session-events.js";
+import type { LogoutTokenReplayStore, SessionData, SessionStore } from "./store/types.js";
 
 /** Where sessionkit writes what it must tell an operator (store outages, size warnings). */
 export interface AuthLogger {
@@ -56,6 +56,12 @@ export type OnCallback = (
 ) => Response | Promise<Response>;
 
 /**
+ * Receives session lifecycle events (created, rolled, refreshed, ended with a reason). Called
+ * without being awaited; whatever it throws or rejects is logged and never reaches a request.
+ */
+export type OnSessionEvent = (event: SessionEvent) => void | Promise<void>;
+
+/**
  * Options of {@link createAuth}. Each one named with an env var falls back to it. The OIDC options
  * (from `clientAuthMethod` on) take effect once `issuer` is set.
  */
@@ -73,10 +79,24 @@ export interface AuthOptions
   clientSecret?: string;
   /** Where sessions live; leave out for stateless encrypted cookies. @default undefined */
   sessionStore?: SessionStore;
+  /**
+   * With a `sessionStore`: whether a stateless session cookie (or a `@auth0/nextjs-auth0` v4 one)
+   * sealed with `secret` is still accepted and moved into the store. Turn it off once a migration
+   * window has passed: then only store-backed sessions count. Env: `AUTH_ACCEPT_COOKIE_SESSIONS`.
+   * @default true
+   */
+  acceptCookieSessions?: boolean;
   /** Each request a session is used on pushes its end out by `inactivityDuration`. Env: `AUTH_ROLLING`. @default true */
   rolling?: boolean;
   /** With `rolling`: how long an unused session lives, in seconds. Env: `AUTH_INACTIVITY_DURATION`. @default 86_400 (1 day) */
   inactivityDuration?: number;
+  /**
+   * With `rolling`: a request moves the session's expiry (a store `touch` and a new cookie) only
+   * when that moves it by at least this many seconds; other requests write nothing. The trade-off:
+   * a session may end up to this much earlier than "last request + inactivityDuration". `0` rolls
+   * on every request. Capped at half of `inactivityDuration`. Env: `AUTH_UPDATE_AGE`. @default 60
+   */
+  updateAge?: number;
   /** The most a session lives from sign-in, in seconds, however active. Env: `AUTH_ABSOLUTE_DURATION`. @default 259_200 (3 days) */
   absoluteDuration?: number;
   /** What a read does when the store fails: `"anonymous"` treats the request as signed out, `"throw"` makes `getSession` throw `AUTH_STORE_UNAVAILABLE`. Env: `AUTH_ON_STORE_ERROR`. @default "anonymous" */
@@ -93,6 +113,8 @@ export interface AuthOptions
   onCallback?: OnCallback;
   /** Whether `middleware` serves `routes.accessToken`; `getAccessToken()` works either way. Env: `AUTH_ENABLE_ACCESS_TOKEN_ENDPOINT`. @default true */
   enableAccessTokenEndpoint?: boolean;
-  /** Where seen logout token `jti`s are remembered. @default the `sessionStore`'s `claimLogoutToken` when it has one, else an in-process `memoryReplayCache()` */
-  logoutTokenReplayCache?: LogoutTokenReplayCache;
+  /** Where seen logout token `jti`s are remembered, shared by every app instance. @default the `sessionStore` when it implements `LogoutTokenReplayStore`, else this process's memory (one instance only) */
+  logoutTokenReplayStore?: LogoutTokenReplayStore;
+  /** Receives session lifecycle events, e.g. for an audit log. @default none */
+  onSessionEvent?: OnSessionEvent;
 }

@@ -35,14 +35,20 @@ describe("createAuth options", () => {
     expect(auth.config).toMatchObject({
       secrets: [SECRET],
       appBaseUrl: "https://app.example.com",
+      session: {
+        rolling: true,
+        inactivityDuration: 86_400,
+        absoluteDuration: 259_200,
+        updateAge: 60,
+        onStoreError: "anonymous",
+        acceptCookieSessions: true,
+      },
+      cookie: { name: "__session", path: "/", sameSite: "lax", transient: false },
+    });
+    expect(auth.config.oidc).toMatchObject({
       issuer: "https://op.example/",
       clientId: "client",
       clientSecret: "client-secret",
-      rolling: true,
-      inactivityDuration: 86_400_000,
-      absoluteDuration: 259_200_000,
-      onStoreError: "anonymous",
-      cookie: { name: "__session", path: "/", sameSite: "lax", transient: false },
     });
     // An option wins over its env var.
     expect(
@@ -51,7 +57,14 @@ describe("createAuth options", () => {
   });
 
   it("keeps secrets out of logs of the config", () => {
-    const auth = createAuth({ secret: SECRET, clientSecret: "client-secret-value" });
+    const auth = createAuth({
+      secret: SECRET,
+      issuer: "https://op.example/",
+      clientId: "client",
+      appBaseUrl: "https://app.example.com",
+      clientSecret: "client-secret-value",
+      env: {},
+    });
     const printed = `${JSON.stringify(auth.config)} ${inspect(auth, { depth: 5 })}`;
     expect(printed).not.toContain(SECRET);
     expect(printed).not.toContain("client-secret-value");
@@ -100,9 +113,12 @@ describe("OIDC options at createAuth", () => {
     expect(() =>
       createAuth({ ...oidc, env: { AUTH_ENABLE_ACCESS_TOKEN_ENDPOINT: "maybe" } }),
     ).toThrow(/AUTH_ENABLE_ACCESS_TOKEN_ENDPOINT/);
-    expect(() => createAuth({ ...oidc, env: {}, logoutTokenReplayCache: {} as never })).toThrow(
-      /logoutTokenReplayCache/,
+    expect(() => createAuth({ ...oidc, env: {}, logoutTokenReplayStore: {} as never })).toThrow(
+      /logoutTokenReplayStore/,
     );
+    expect(() =>
+      createAuth({ ...oidc, env: {}, logoutTokenReplayCache: {} } as never),
+    ).toThrow(/renamed `logoutTokenReplayStore`/);
   });
 
   it("reads the OIDC and session options from env; the client secret never shows in logs", () => {
@@ -127,10 +143,12 @@ describe("OIDC options at createAuth", () => {
     expect(auth.config.oidc?.maxTransactions).toBe(5);
     expect(auth.config).toMatchObject({
       enableAccessTokenEndpoint: false,
-      rolling: false,
-      inactivityDuration: 600_000,
-      absoluteDuration: 7_200_000,
-      onStoreError: "throw",
+      session: {
+        rolling: false,
+        inactivityDuration: 600,
+        absoluteDuration: 7_200,
+        onStoreError: "throw",
+      },
       cookie: { name: "sid", sameSite: "strict", transient: true },
     });
     expect(`${JSON.stringify(auth.config)} ${inspect(auth, { depth: 6 })}`).not.toContain(

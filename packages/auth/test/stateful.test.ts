@@ -40,6 +40,11 @@ function spiedStore() {
       log("update", id, o.expiresAt);
       return inner.update(id, s, o);
     },
+    touch: (id, o) => {
+      log("touch", id, o.expiresAt);
+      return inner.touch(id, o);
+    },
+    listSessions: (owner) => inner.listSessions(owner),
     delete: (id) => {
       log("delete", id);
       return inner.delete(id);
@@ -56,7 +61,15 @@ function downStore(
   const fail = async (): Promise<never> => {
     throw error;
   };
-  return { get: fail, set: fail, update: fail, delete: fail, deleteByLogoutToken: fail };
+  return {
+    get: fail,
+    set: fail,
+    update: fail,
+    touch: fail,
+    delete: fail,
+    deleteByLogoutToken: fail,
+    listSessions: fail,
+  };
 }
 
 async function signIn(auth: ReturnType<typeof createAuth>, cookies: Record<string, string> = {}) {
@@ -96,14 +109,19 @@ describe("stateful sessions", () => {
     expect(await auth.getSession(requestWith({ __session: second }))).not.toBeNull();
   });
 
-  it("rolls with update(), and the cookie's Max-Age matches the store's expiresAt", async () => {
+  it("rolls with touch() (never a data write), and the cookie's Max-Age matches the store's expiresAt", async () => {
     const { store, calls } = spiedStore();
-    const auth = createAuth({ secret: SECRET, sessionStore: store, inactivityDuration: 900 });
+    const auth = createAuth({
+      secret: SECRET,
+      sessionStore: store,
+      inactivityDuration: 900,
+      updateAge: 0,
+    });
     const cookie = await signIn(auth);
     calls.length = 0;
     const response = await auth.middleware(requestWith({ __session: cookie }));
-    const update = calls.find((c) => c.method === "update")!;
-    expect(calls.map((c) => c.method)).toEqual(["get", "update"]);
+    const update = calls.find((c) => c.method === "touch")!;
+    expect(calls.map((c) => c.method)).toEqual(["get", "touch"]);
     const written = setCookies(response).get("__session")!;
     expect(written.maxAge).toBe(900);
     expect(Math.abs(update.expiresAt! - Date.now() - 900_000)).toBeLessThan(2000);
@@ -111,19 +129,19 @@ describe("stateful sessions", () => {
     expect(response.headers.get("cache-control")).toBe("private, no-store");
   });
 
-  it("treats update() = false as a session that is gone: no session, cookies deleted", async () => {
+  it("treats touch() = false as a session that is gone: no session, cookies deleted", async () => {
     const inner = memoryStore();
     let logoutBeforeUpdate = false;
     const store: SessionStore = {
       ...inner,
-      async update(id, session, options) {
+      async touch(id, options) {
         // A back-channel logout lands between this request's read and its roll.
         if (logoutBeforeUpdate)
           await inner.deleteByLogoutToken({ iss: "https://op.example/", sid: "op-sid-1" });
-        return inner.update(id, session, options);
+        return inner.touch(id, options);
       },
     };
-    const auth = createAuth({ secret: SECRET, sessionStore: store });
+    const auth = createAuth({ secret: SECRET, sessionStore: store, updateAge: 0 });
     const cookie = await signIn(auth);
     logoutBeforeUpdate = true;
     const response = await auth.middleware(requestWith({ __session: cookie }));
@@ -206,6 +224,8 @@ describe("stateful sessions", () => {
         get: (id) => (down ? outage.get() : healthy.get(id)),
         set: (id, s, o) => (down ? outage.set() : healthy.set(id, s, o)),
         update: (id, s, o) => (down ? outage.update() : healthy.update(id, s, o)),
+        touch: (id, o) => (down ? outage.touch() : healthy.touch(id, o)),
+        listSessions: (owner) => (down ? outage.listSessions() : healthy.listSessions(owner)),
         delete: (id) => (down ? outage.delete() : healthy.delete(id)),
         deleteByLogoutToken: (c) => healthy.deleteByLogoutToken(c),
       };

@@ -41,7 +41,7 @@ describe("stateless sessions", () => {
   });
 
   it("rolls: middleware re-seals with expiresAt = now + inactivityDuration and a matching Max-Age", async () => {
-    const auth = createAuth({ secret: SECRET, inactivityDuration: 600 });
+    const auth = createAuth({ secret: SECRET, inactivityDuration: 600, updateAge: 0 });
     const { cookie } = await signedIn();
     const before = Date.now();
     const response = await auth.middleware(requestWith({ __session: cookie }));
@@ -56,16 +56,28 @@ describe("stateless sessions", () => {
   });
 
   it("never rolls past absoluteDuration, and ends the session there", async () => {
-    const auth = createAuth({ secret: SECRET, inactivityDuration: DAY, absoluteDuration: 2 * DAY });
+    const auth = createAuth({
+      secret: SECRET,
+      inactivityDuration: DAY,
+      absoluteDuration: 2 * DAY,
+      updateAge: 10,
+    });
     const now = Date.now();
     const session = makeSession("alice", { ageMs: 2 * DAY * 1000 - 60_000, ttlMs: 60_000 });
     const cookie = await generateSessionCookie(session, { secret: SECRET });
-    const response = await auth.middleware(requestWith({ __session: cookie }));
+    const capped = makeSession("alice", { ageMs: 2 * DAY * 1000 - 60_000, ttlMs: 30_000 });
+    const response = await auth.middleware(
+      requestWith({ __session: await generateSessionCookie(capped, { secret: SECRET }) }),
+    );
     const written = setCookies(response).get("__session")!;
     expect(written.maxAge).toBeLessThanOrEqual(60);
     const rolled = await auth.getSession(requestWith({ __session: written.value }));
-    expect(rolled!.internal.expiresAt).toBe(session.internal.createdAt + 2 * DAY * 1000);
+    expect(rolled!.internal.expiresAt).toBe(capped.internal.createdAt + 2 * DAY * 1000);
     expect(rolled!.internal.expiresAt).toBeLessThan(now + 61_000);
+    // Already at the cap: there is nothing to move, so nothing is written.
+    const atCap = await auth.middleware(requestWith({ __session: written.value }));
+    expect(atCap.headers.getSetCookie()).toEqual([]);
+    expect(await auth.getSession(requestWith({ __session: cookie }))).not.toBeNull();
 
     const tooOld = makeSession("alice", { ageMs: 3 * DAY * 1000, ttlMs: 60_000 });
     const old = await generateSessionCookie(tooOld, { secret: SECRET });

@@ -6,12 +6,11 @@ import {
   jwtVerify,
   type ProtectedHeaderParameters,
 } from "jose";
-import type { LogoutTokenClaims } from "../store/types.js";
+import type { LogoutTokenClaims, LogoutTokenReplayStore } from "../store/types.js";
 import type { OidcConfig } from "./config.js";
 import { describe, discover, isTimeout } from "./discovery.js";
 import { readLogoutTokenFromRequest } from "./logout-request.js";
 import { OidcError } from "./oidc-error.js";
-import type { LogoutTokenReplayCache } from "./replay-cache.js";
 
 /** The back-channel logout event a logout token must carry. */
 export const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
@@ -34,7 +33,7 @@ export const LOGOUT_TOKEN_ALGORITHMS: readonly string[] = [
 /** Options of {@link verifyLogoutToken}. */
 export interface VerifyLogoutTokenOptions {
   /** Where seen `jti`s are remembered; a replay is rejected. @default required */
-  replayCache: LogoutTokenReplayCache;
+  replayStore: LogoutTokenReplayStore;
   /** Largest request body accepted, in bytes. @default 65536 */
   maxBodyBytes?: number;
   /** Oldest `iat` accepted, in seconds before now; beyond it the token is stale. @default 600 */
@@ -256,7 +255,7 @@ export async function verifyLogoutToken(
     clockTolerance: config.clockTolerance,
     maxTokenAge: options.maxTokenAge ?? 600,
   });
-  if (!(await options.replayCache.claim(verified.jti, verified.expiresAt))) {
+  if (!(await options.replayStore.claimLogoutToken(verified.jti, verified.expiresAt))) {
     throw invalid("jti_replayed", "The logout token was already used");
   }
   return verified;

@@ -8,18 +8,23 @@ import { OidcError } from "./oidc-error.js";
 import { tokenEndpointError } from "./token-errors.js";
 import { tokenSetFromResponse } from "./token-set.js";
 
+/** Options of {@link needsRefresh}. */
+export interface NeedsRefreshOptions {
+  /** Refresh this many seconds before the access token expires. @default 60 */
+  refreshBuffer?: number;
+  /** The time to judge at, in epoch milliseconds. @default Date.now() */
+  now?: number;
+}
+
 /**
- * Whether the access token is missing, expired, or expires within `bufferSeconds` of `now`
- * (epoch milliseconds). A token set without `expiresAt` never needs a refresh.
+ * Whether the access token is missing, expired, or expires within `refreshBuffer` seconds. A
+ * token set without `expiresAt` never needs a refresh.
  */
-export function needsRefresh(
-  tokenSet: TokenSet,
-  bufferSeconds = 60,
-  now: number = Date.now(),
-): boolean {
+export function needsRefresh(tokenSet: TokenSet, options: NeedsRefreshOptions = {}): boolean {
   if (tokenSet.accessToken === undefined || tokenSet.accessToken === "") return true;
   if (tokenSet.expiresAt === undefined) return false;
-  return tokenSet.expiresAt - bufferSeconds * 1000 <= now;
+  const { refreshBuffer = 60, now = Date.now() } = options;
+  return tokenSet.expiresAt - refreshBuffer * 1000 <= now;
 }
 
 /** Options of {@link refreshTokenSet}. */

@@ -1,17 +1,7 @@
-/**
- * Remembers logout token `jti`s until the token expires, so a captured token cannot be replayed.
- * A stateful session store may provide one backed by its own backend (shared by all instances).
- */
-export interface LogoutTokenReplayCache {
-  /**
-   * Records `jti` until `expiresAt` (epoch milliseconds). Answers `true` when it was not seen
-   * before (first use), `false` when it was (a replay). Must be atomic across concurrent calls.
-   */
-  claim(jti: string, expiresAt: number): Promise<boolean>;
-}
+import type { LogoutTokenReplayStore } from "../store/types.js";
 
-/** Options of {@link memoryReplayCache}. */
-export interface MemoryReplayCacheOptions {
+/** Options of {@link memoryReplayStore}. */
+export interface MemoryReplayStoreOptions {
   /** At most this many `jti`s are kept; past it, expired ones go first, then the oldest. @default 10000 */
   maxEntries?: number;
   /** The clock, in epoch milliseconds. @default Date.now */
@@ -19,10 +9,11 @@ export interface MemoryReplayCacheOptions {
 }
 
 /**
- * An in-process {@link LogoutTokenReplayCache}: bounded and expiring. With several app instances,
- * each remembers only the tokens it saw; prefer a store-backed cache there.
+ * This process's memory of logout token `jti`s, bounded and expiring: the fallback when the
+ * session store does not implement {@link LogoutTokenReplayStore}. With several app instances
+ * each remembers only the tokens it saw.
  */
-export function memoryReplayCache(options: MemoryReplayCacheOptions = {}): LogoutTokenReplayCache {
+export function memoryReplayStore(options: MemoryReplayStoreOptions = {}): LogoutTokenReplayStore {
   const maxEntries = Math.max(1, options.maxEntries ?? 10_000);
   const now = options.now ?? Date.now;
   // Insertion order doubles as age order for eviction.
@@ -35,7 +26,7 @@ export function memoryReplayCache(options: MemoryReplayCacheOptions = {}): Logou
   }
 
   return {
-    async claim(jti, expiresAt) {
+    async claimLogoutToken(jti, expiresAt) {
       const time = now();
       const known = seen.get(jti);
       if (known !== undefined && known > time) return false;
@@ -47,6 +38,9 @@ export function memoryReplayCache(options: MemoryReplayCacheOptions = {}): Logou
       }
       seen.set(jti, expiresAt);
       return true;
+    },
+    async releaseLogoutToken(jti) {
+      seen.delete(jti);
     },
   };
 }

@@ -6,8 +6,9 @@ import { createLoginRequest } from "../../src/oidc/login.js";
 import { BACKCHANNEL_LOGOUT_EVENT, verifyLogoutToken } from "../../src/oidc/logout-token.js";
 import { buildLogoutUrl } from "../../src/oidc/logout-url.js";
 import { isOidcError, type OidcErrorCode } from "../../src/oidc/oidc-error.js";
-import { type LogoutTokenReplayCache, memoryReplayCache } from "../../src/oidc/replay-cache.js";
+import { memoryReplayStore } from "../../src/oidc/replay-cache.js";
 import { memoryStore } from "../../src/store/index.js";
+import type { LogoutTokenReplayStore } from "../../src/store/types.js";
 import { forgeLogoutToken, logoutClaims, unsignedLogoutToken } from "./logout-tokens.js";
 import { startTestProvider, type TestProvider } from "./provider.js";
 
@@ -53,9 +54,9 @@ async function rejection(
   input: Request | string,
   code: OidcErrorCode,
   reason: string,
-  replayCache: LogoutTokenReplayCache = memoryReplayCache(),
+  replayStore: LogoutTokenReplayStore = memoryReplayStore(),
 ) {
-  const error = await verifyLogoutToken(input, config, { replayCache }).then(
+  const error = await verifyLogoutToken(input, config, { replayStore }).then(
     () => undefined,
     (caught: unknown) => caught,
   );
@@ -89,8 +90,8 @@ describe("a logout token sent by the provider itself", () => {
         headers: { "content-type": captured.headers["content-type"] ?? "" },
       });
 
-    const replayCache = memoryReplayCache();
-    const verified = await verifyLogoutToken(toRequest(), config, { replayCache });
+    const replayStore = memoryReplayStore();
+    const verified = await verifyLogoutToken(toRequest(), config, { replayStore });
     expect(verified.iss).toBe(op.issuer);
     expect(verified.sub).toBe("bob");
     expect(verified.sid).toBe(session.internal.sid);
@@ -101,14 +102,14 @@ describe("a logout token sent by the provider itself", () => {
     expect(await store.deleteByLogoutToken(logoutClaims)).toBe(1);
     expect(await store.get("hashed-session-id")).toBeNull();
 
-    await rejection(toRequest(), "OIDC_LOGOUT_TOKEN_INVALID", "jti_replayed", replayCache);
+    await rejection(toRequest(), "OIDC_LOGOUT_TOKEN_INVALID", "jti_replayed", replayStore);
   });
 });
 
 describe("forged logout tokens", () => {
   it("accepts a well-formed token signed with the provider's key (the control)", async () => {
     const verified = await verifyLogoutToken(await forge(claims()), config, {
-      replayCache: memoryReplayCache(),
+      replayStore: memoryReplayStore(),
     });
     expect(verified).toMatchObject({ iss: op.issuer, sid: "sid-1", sub: "user-1" });
   });
@@ -178,37 +179,37 @@ describe("forged logout tokens", () => {
   }
 
   it("accepts a token with only sid, or only sub", async () => {
-    const replayCache = memoryReplayCache();
+    const replayStore = memoryReplayStore();
     const onlySid = await verifyLogoutToken(await forge(claims({ sub: undefined })), config, {
-      replayCache,
+      replayStore,
     });
     expect(onlySid).toMatchObject({ sid: "sid-1" });
     expect(onlySid.sub).toBeUndefined();
     const onlySub = await verifyLogoutToken(await forge(claims({ sid: undefined })), config, {
-      replayCache,
+      replayStore,
     });
     expect(onlySub).toMatchObject({ sub: "user-1" });
     expect(onlySub.sid).toBeUndefined();
   });
 
   it("rejects a replayed jti, and a bad token burns no jti", async () => {
-    const replayCache = memoryReplayCache();
+    const replayStore = memoryReplayStore();
     const jti = crypto.randomUUID();
     await rejection(
       await forge(claims({ jti, aud: "another-client" })),
       "OIDC_LOGOUT_TOKEN_INVALID",
       "audience_mismatch",
-      replayCache,
+      replayStore,
     );
     const token = await forge(claims({ jti }));
     await verifyLogoutToken(formRequest(new URLSearchParams({ logout_token: token })), config, {
-      replayCache,
+      replayStore,
     });
     await rejection(
       formRequest(new URLSearchParams({ logout_token: token })),
       "OIDC_LOGOUT_TOKEN_INVALID",
       "jti_replayed",
-      replayCache,
+      replayStore,
     );
   });
 
@@ -247,7 +248,7 @@ describe("the logout request", () => {
         headers: { "content-type": "application/x-www-form-urlencoded; charset=UTF-8" },
       }),
       config,
-      { replayCache: memoryReplayCache() },
+      { replayStore: memoryReplayStore() },
     );
     expect(verified.sid).toBe("sid-1");
   });

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { AuthError } from "../../src/errors.js";
 import { OidcError } from "../../src/oidc/oidc-error.js";
 import { needsRefresh } from "../../src/oidc/refresh.js";
-import { memoryReplayCache } from "../../src/oidc/replay-cache.js";
+import { memoryReplayStore } from "../../src/oidc/replay-cache.js";
 import { createSingleFlight } from "../../src/oidc/single-flight.js";
 import { tokenSetFromResponse, userFromIdTokenClaims } from "../../src/oidc/token-set.js";
 import { createState, isLoginTransaction, isTransactionExpired, stateCreatedAt, transactionCookieName, transactionCookiesToDrop } from "../../src/oidc/transaction.js";
@@ -71,11 +71,11 @@ describe("transaction cookies", () => {
 describe("needsRefresh", () => {
   const now = 1_750_000_000_000;
   it("answers by expiry and buffer", () => {
-    expect(needsRefresh({ accessToken: "a", expiresAt: now + 120_000 }, 60, now)).toBe(false);
-    expect(needsRefresh({ accessToken: "a", expiresAt: now + 59_000 }, 60, now)).toBe(true);
-    expect(needsRefresh({ accessToken: "a", expiresAt: now - 1 }, 0, now)).toBe(true);
-    expect(needsRefresh({ accessToken: "a" }, 60, now)).toBe(false);
-    expect(needsRefresh({ refreshToken: "r" }, 60, now)).toBe(true);
+    expect(needsRefresh({ accessToken: "a", expiresAt: now + 120_000 }, { refreshBuffer: 60, now })).toBe(false);
+    expect(needsRefresh({ accessToken: "a", expiresAt: now + 59_000 }, { refreshBuffer: 60, now })).toBe(true);
+    expect(needsRefresh({ accessToken: "a", expiresAt: now - 1 }, { refreshBuffer: 0, now })).toBe(true);
+    expect(needsRefresh({ accessToken: "a" }, { refreshBuffer: 60, now })).toBe(false);
+    expect(needsRefresh({ refreshToken: "r" }, { refreshBuffer: 60, now })).toBe(true);
   });
 });
 
@@ -152,31 +152,31 @@ describe("createSingleFlight", () => {
   });
 });
 
-describe("memoryReplayCache", () => {
+describe("memoryReplayStore", () => {
   it("claims a jti once until it expires", async () => {
     let clock = 1000;
-    const cache = memoryReplayCache({ now: () => clock });
-    expect(await cache.claim("a", 5000)).toBe(true);
-    expect(await cache.claim("a", 5000)).toBe(false);
-    expect(await cache.claim("b", 5000)).toBe(true);
+    const cache = memoryReplayStore({ now: () => clock });
+    expect(await cache.claimLogoutToken("a", 5000)).toBe(true);
+    expect(await cache.claimLogoutToken("a", 5000)).toBe(false);
+    expect(await cache.claimLogoutToken("b", 5000)).toBe(true);
     clock = 5001;
-    expect(await cache.claim("a", 9000)).toBe(true);
+    expect(await cache.claimLogoutToken("a", 9000)).toBe(true);
   });
 
   it("stays bounded, evicting expired entries first, then the oldest", async () => {
     let clock = 0;
-    const cache = memoryReplayCache({ maxEntries: 3, now: () => clock });
-    await cache.claim("short", 10);
-    await cache.claim("long-1", 1000);
-    await cache.claim("long-2", 1000);
+    const cache = memoryReplayStore({ maxEntries: 3, now: () => clock });
+    await cache.claimLogoutToken("short", 10);
+    await cache.claimLogoutToken("long-1", 1000);
+    await cache.claimLogoutToken("long-2", 1000);
     clock = 20;
-    expect(await cache.claim("long-3", 1000)).toBe(true);
+    expect(await cache.claimLogoutToken("long-3", 1000)).toBe(true);
     // "short" expired and was swept; the long ones are all still remembered.
-    expect(await cache.claim("long-1", 1000)).toBe(false);
-    expect(await cache.claim("long-2", 1000)).toBe(false);
-    expect(await cache.claim("long-4", 1000)).toBe(true);
+    expect(await cache.claimLogoutToken("long-1", 1000)).toBe(false);
+    expect(await cache.claimLogoutToken("long-2", 1000)).toBe(false);
+    expect(await cache.claimLogoutToken("long-4", 1000)).toBe(true);
     // Full of live entries: the oldest went.
-    expect(await cache.claim("long-1", 1000)).toBe(true);
+    expect(await cache.claimLogoutToken("long-1", 1000)).toBe(true);
   });
 });
 

@@ -25,8 +25,10 @@ export function watchedStore(): WatchedStore {
       return inner.set(id, session, options);
     },
     update: (id, session, options) => inner.update(id, session, options),
+    touch: (id, options) => inner.touch(id, options),
     delete: (id) => inner.delete(id),
     deleteByLogoutToken: (claims) => inner.deleteByLogoutToken(claims),
+    listSessions: (owner) => inner.listSessions(owner),
     async snapshot() {
       const out: Record<string, SessionData> = {};
       for (const id of ids) {

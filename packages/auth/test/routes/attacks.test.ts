@@ -347,6 +347,9 @@ describe("back-channel logout attacks, through auth.middleware", () => {
         claimed.set(jti, expiresAt);
         return true;
       },
+      async releaseLogoutToken(jti: string) {
+        claimed.delete(jti);
+      },
     });
     const instanceA = authFor(op, { sessionStore: sharing });
     const instanceB = authFor(op, { sessionStore: sharing });

@@ -91,7 +91,7 @@ describe("auth.getAccessToken() through next/headers", () => {
 
 describe("mergeAuthResponse", () => {
   it("puts the rolled session's cookies on the app's response, and lets an auth route's answer win", async () => {
-    const auth = authFor(op);
+    const auth = authFor(op, { updateAge: 0 });
     const app = appBrowser(auth, op.appBaseUrl);
     await login(app, op);
     const cookie = `__session=${app.cookies.get("__session")}`;
