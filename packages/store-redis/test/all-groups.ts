@@ -4,7 +4,7 @@ import { describeBehaviour } from "./behaviour.js";
 import { describeConformance } from "./conformance.js";
 import { describeExtensions } from "./extensions.js";
 import { describeFaults } from "./faults.js";
-import { describeRoundTrips } from "./round-trips.js";
+import { describeListScaling, describeRoundTrips } from "./round-trips.js";
 import type { Target } from "./support.js";
 
 /** Every test group of this package against one Redis deployment, started once per file. */
@@ -29,6 +29,8 @@ export function describeAllGroups<B extends BackendHandle>(
   describeBehaviour(() => target);
   describeExtensions(() => target);
   describeRoundTrips(() => target);
+  // Standalone holds 100,000 others; the Cluster test servers are smaller (three masters).
+  describeListScaling(() => target, name === "cluster" ? 10_000 : 100_000);
   describeFaults(
     () => target,
     () => backend,
