@@ -9,8 +9,8 @@ import type { AuthRoute, OidcRouteContext } from "./types.js";
  * cookie sessions there is nothing server-side to end: 501.
  */
 export function backchannelLogoutRoute(context: OidcRouteContext): AuthRoute {
-  const { config, oidc, replayCache } = context;
-  const store = config.sessionStore;
+  const { config, oidc, replayStore, core } = context;
+  const store = core.store;
   return async function sessionkitBackchannelLogout(request) {
     if (!store) {
       return jsonError(
@@ -20,12 +20,23 @@ export function backchannelLogoutRoute(context: OidcRouteContext): AuthRoute {
       );
     }
     try {
-      const { iss, sid, sub } = await verifyLogoutToken(request, oidc, { replayCache });
-      await store.deleteByLogoutToken({
+      const { iss, sid, sub, jti } = await verifyLogoutToken(request, oidc, { replayStore });
+      const claims = {
         iss,
         ...(sid === undefined ? {} : { sid }),
         ...(sub === undefined ? {} : { sub }),
-      });
+      };
+      let count: number;
+      try {
+        count = await store.deleteByLogoutToken(claims);
+      } catch (error) {
+        // The provider retries a failed delivery: its retry must not be refused as a replay.
+        await replayStore.releaseLogoutToken(jti).catch((releaseError: unknown) => {
+          config.logger.error("sessionkit: releasing a logout token claim failed", releaseError);
+        });
+        throw error;
+      }
+      core.emit({ type: "ended", reason: "back-channel-logout", count, ...claims });
       return jsonResponse(200, {});
     } catch (error) {
       const { status, reason } = describeFailure(error);

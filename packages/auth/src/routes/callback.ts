@@ -63,14 +63,14 @@ export function callbackRoute(context: OidcRouteContext): AuthRoute {
       const now = Date.now();
       const result = await handleCallback(oidc, request, transaction, {
         now,
-        sessionDuration: config.absoluteDuration / 1000,
+        sessionDuration: config.session.absoluteDuration,
       });
       returnTo = result.returnTo;
       let fresh = result.session;
       fresh.internal = {
         ...fresh.internal,
         createdAt: now,
-        expiresAt: sessionExpiresAt(config, now, now),
+        expiresAt: sessionExpiresAt(config.session, now, now),
       };
       if (beforeSessionSaved) {
         try {

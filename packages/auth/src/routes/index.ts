@@ -23,7 +23,7 @@ async function notConfigured(): Promise<Response> {
  */
 export function createRouteTable(context: AuthRouteContext): AuthRouteTable {
   const { oidc } = context.config;
-  if (!oidc || !context.accessTokens || !context.replayCache) {
+  if (!oidc || !context.accessTokens || !context.replayStore) {
     return new Map(Object.values(DEFAULT_ROUTES).map((path) => [path, notConfigured]));
   }
   const full = { ...context, oidc } as OidcRouteContext;

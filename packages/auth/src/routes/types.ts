@@ -1,10 +1,10 @@
 import type { NextRequest } from "next/server.js";
 import type { AccessTokens } from "../access-token.js";
 import type { AuthConfig } from "../config.js";
-import type { LogoutTokenReplayCache } from "../oidc/replay-cache.js";
 import type { BeforeSessionSaved, OnCallback } from "../options.js";
 import type { Sealer } from "../session/sealer.js";
 import type { SessionCore } from "../session/session-core.js";
+import type { LogoutTokenReplayStore } from "../store/types.js";
 
 /** A route `middleware` answers itself (login, callback, logout…): a request in, a response out. */
 export type AuthRoute = (request: NextRequest) => Promise<Response>;
@@ -22,13 +22,13 @@ export interface AuthRouteContext {
   /** Access tokens with single-flight refresh; absent without OIDC. */
   accessTokens?: AccessTokens;
   /** Where seen logout token `jti`s are remembered; absent without OIDC. */
-  replayCache?: LogoutTokenReplayCache;
+  replayStore?: LogoutTokenReplayStore;
   beforeSessionSaved?: BeforeSessionSaved;
   onCallback?: OnCallback;
 }
 
 /** The context once OIDC is configured: the routes can count on all of it. */
 export type OidcRouteContext = Required<
-  Pick<AuthRouteContext, "config" | "core" | "transactions" | "accessTokens" | "replayCache">
+  Pick<AuthRouteContext, "config" | "core" | "transactions" | "accessTokens" | "replayStore">
 > &
   AuthRouteContext & { oidc: NonNullable<AuthConfig["oidc"]> };
