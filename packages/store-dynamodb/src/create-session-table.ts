@@ -20,9 +20,9 @@ export interface CreateSessionTableOptions extends DynamoDbStoreOptions {
 /**
  * Creates the session table for development and tests: on-demand billing, the
  * `sid` and `sub` indexes, and TTL on `ttlAttribute`. Waits until the table is
- * ACTIVE. Safe to call again: an existing table is checked for both indexes and
- * gets TTL enabled if it lacks it. Production tables belong in your
- * infrastructure code (see the README).
+ * ACTIVE. Safe to call again: an existing table is checked for both indexes
+ * (their keys and projections) and gets TTL enabled if it lacks it. Production
+ * tables belong in your infrastructure code (see the README).
  */
 export async function createSessionTable(
   client: DynamoDBClient,
@@ -78,12 +78,35 @@ export async function createSessionTable(
       );
     }
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    const indexes = new Set((Table?.GlobalSecondaryIndexes ?? []).map((gsi) => gsi.IndexName));
-    for (const name of [layout.sidIndexName, layout.subIndexName]) {
-      if (!indexes.has(name)) {
+    const indexes = new Map(
+      (Table?.GlobalSecondaryIndexes ?? []).map((gsi) => [gsi.IndexName, gsi]),
+    );
+    const needs = [
+      {
+        name: layout.sidIndexName,
+        key: SID_KEY_ATTRIBUTE,
+        projects: [EXPIRES_AT_ATTRIBUTE, SUB_KEY_ATTRIBUTE],
+      },
+      { name: layout.subIndexName, key: SUB_KEY_ATTRIBUTE, projects: [EXPIRES_AT_ATTRIBUTE] },
+    ];
+    for (const { name, key, projects } of needs) {
+      const gsi = indexes.get(name);
+      if (gsi === undefined) {
         throw new SessionStoreError(
           "STORE_OPERATION_FAILED",
           `table ${tableName} exists without the global secondary index ${name}`,
+        );
+      }
+      const { ProjectionType: type, NonKeyAttributes: included = [] } = gsi.Projection ?? {};
+      const hash = gsi.KeySchema?.find((part) => part.KeyType === "HASH")?.AttributeName;
+      const missing = projects.filter(
+        (attribute) => type !== "ALL" && !included.includes(attribute),
+      );
+      // Back-channel logout counts and listSessions filters by what the index projects.
+      if (hash !== key || missing.length > 0) {
+        throw new SessionStoreError(
+          "STORE_OPERATION_FAILED",
+          `the global secondary index ${name} of table ${tableName} must have the partition key ${key} and project ${projects.join(", ")}`,
         );
       }
     }

@@ -1,6 +1,10 @@
-import { randomBytes } from "node:crypto";
-import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import type { SessionData } from "@sessionkit/auth/store";
+import { createHash, randomBytes } from "node:crypto";
+import { DeleteTableCommand, DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  isSessionStoreError,
+  type SessionData,
+  type SessionStoreError,
+} from "@sessionkit/auth/store";
 import type { DynamoDbBackend } from "@sessionkit/store-conformance/backends";
 import { createSessionTable, type DynamoDbStoreOptions, dynamoDbStore } from "../src/index.js";
 
@@ -72,3 +76,26 @@ export function countRequests(client: DynamoDBClient) {
     reset: () => counts.clear(),
   };
 }
+
+/** The item under `id` as DynamoDB holds it (read consistently), or undefined. */
+export async function rawItem(client: DynamoDBClient, tableName: string, id: string, key = "id") {
+  const { Item } = await client.send(
+    new GetItemCommand({ TableName: tableName, Key: { [key]: { S: id } }, ConsistentRead: true }),
+  );
+  return Item;
+}
+
+/** The SessionStoreError `promise` rejects with; fails the test on anything else. */
+export async function storeError(promise: Promise<unknown>): Promise<SessionStoreError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isSessionStoreError(error)) return error;
+    throw error;
+  }
+  throw new Error("expected a SessionStoreError");
+}
+
+/** The key the store gives its own items: a prefix plus the SHA-256 (hex) of what they name. */
+export const reservedKey = (prefix: "#logout-token#" | "#refresh-lease#", value: string) =>
+  prefix + createHash("sha256").update(value).digest("hex");
