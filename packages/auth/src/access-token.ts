@@ -141,8 +141,11 @@ export function createAccessTokens(
   async function refreshStored(read: ValidSessionRead, force: boolean): Promise<Flight> {
     const storeId = read.storeId!;
     const before = read.session.tokenSet;
+    // Someone refreshed after this request read the session: their token is the answer, even
+    // inside `refreshBuffer` (refreshing again would spend a token for nothing), unless expired.
     const settled = (current: SessionData) =>
-      replaced(before, current.tokenSet) && (force || fresh(current.tokenSet));
+      replaced(before, current.tokenSet) &&
+      (force || !needsRefresh(current.tokenSet, { refreshBuffer: 0 }));
     const reuse = (current: SessionData): Flight => {
       options.onRefresh?.("reused");
       return { tokenSet: current.tokenSet, writes: [] };

@@ -90,7 +90,8 @@ function duration(
   min: "positive" | "zero" = "positive",
 ): number {
   if (value === undefined) return fallback;
-  const low = min === "positive" ? value !== undefined && (value as number) <= 0 : (value as number) < 0;
+  const low =
+    min === "positive" ? value !== undefined && (value as number) <= 0 : (value as number) < 0;
   if (typeof value !== "number" || !Number.isFinite(value) || low) {
     const what = min === "positive" ? "a positive number" : "a number >= 0";
     throw invalid(`${named(name, envName)} must be ${what} of seconds`);
@@ -132,7 +133,9 @@ function resolveStore(store: unknown): SessionStore | undefined {
   ] as const;
   for (const [first, second] of pairs) {
     if (typeof extended[first] === "function" && typeof extended[second] !== "function") {
-      throw invalid(`\`sessionStore\` has \`${first}\` but not \`${second}\`: implement both or neither`);
+      throw invalid(
+        `\`sessionStore\` has \`${first}\` but not \`${second}\`: implement both or neither`,
+      );
     }
   }
   return store as SessionStore;
@@ -255,7 +258,9 @@ export function resolveConfig(options: AuthOptions = {}): AuthConfig {
   }
   // Setting an issuer asks for the OIDC routes: then every OIDC option must be valid now.
   const oidc =
-    issuerText === undefined ? undefined : resolveOidcConfig({ ...options, issuer: issuerText }, env);
+    issuerText === undefined
+      ? undefined
+      : resolveOidcConfig({ ...options, issuer: issuerText }, env);
   const replayStore = options.logoutTokenReplayStore;
   if (
     replayStore !== undefined &&
@@ -279,7 +284,9 @@ export function resolveConfig(options: AuthOptions = {}): AuthConfig {
 
   const store = resolveStore(options.sessionStore);
   const rolling =
-    optionalBoolean(options.rolling, "rolling") ?? envBoolean(env.AUTH_ROLLING, "AUTH_ROLLING") ?? true;
+    optionalBoolean(options.rolling, "rolling") ??
+    envBoolean(env.AUTH_ROLLING, "AUTH_ROLLING") ??
+    true;
   const inactivityDuration = duration(
     options.inactivityDuration ?? envSeconds(env, "AUTH_INACTIVITY_DURATION"),
     "inactivityDuration",
@@ -309,7 +316,10 @@ export function resolveConfig(options: AuthOptions = {}): AuthConfig {
     appBaseUrl:
       oidc?.appBaseUrl ??
       normalizedBaseUrl(
-        optionalUrl(options.appBaseUrl ?? envText(env, "APP_BASE_URL"), "`appBaseUrl` (APP_BASE_URL)"),
+        optionalUrl(
+          options.appBaseUrl ?? envText(env, "APP_BASE_URL"),
+          "`appBaseUrl` (APP_BASE_URL)",
+        ),
       ),
     session: {
       store,

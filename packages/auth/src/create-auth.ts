@@ -9,8 +9,8 @@ import { type AuthConfig, resolveConfig } from "./config.js";
 import { AuthError, storeUnavailable } from "./errors.js";
 import { jarOf, nextCookieStore, nextRequestHost, requestCookies } from "./http/request-cookies.js";
 import { applySessionWrites, cookieInits, secureFor } from "./http/set-cookies.js";
-import { isLoopbackHost } from "./oidc/loopback.js";
 import { discover } from "./oidc/discovery.js";
+import { isLoopbackHost } from "./oidc/loopback.js";
 import { memoryReplayStore } from "./oidc/replay-cache.js";
 import type { AuthOptions } from "./options.js";
 import { createRouteTable } from "./routes/index.js";
@@ -259,9 +259,7 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
     return management.list(request ? requestCookies(request) : await nextJar());
   }
 
-  async function revokeSession(
-    ...args: [string] | [Request, Response, string]
-  ): Promise<void> {
+  async function revokeSession(...args: [string] | [Request, Response, string]): Promise<void> {
     if (args.length === 1) {
       const [id] = args;
       return withNextCookies((jar) => management.revoke(jar, id));

@@ -1,7 +1,10 @@
 import type { SessionConfig } from "../config.js";
 
 /** What decides when a session ends (the resolved session config; durations in seconds). */
-export type ExpiryRules = Pick<SessionConfig, "rolling" | "inactivityDuration" | "absoluteDuration">;
+export type ExpiryRules = Pick<
+  SessionConfig,
+  "rolling" | "inactivityDuration" | "absoluteDuration"
+>;
 
 /**
  * When a session created at `createdAt` ends if used `now` (both epoch ms): the one `expiresAt`

@@ -224,7 +224,12 @@ export function createSessionCore(
     }
     return {
       storeId,
-      writes: await writesFor({ ref, ea: session.internal.expiresAt }, session.internal.expiresAt, present, now),
+      writes: await writesFor(
+        { ref, ea: session.internal.expiresAt },
+        session.internal.expiresAt,
+        present,
+        now,
+      ),
     };
   };
 
@@ -450,10 +455,14 @@ export function createSessionCore(
       return clear(current.cookieNames);
     }
     const found = findSessionCookie(jar, cookieName);
-    if (store && found?.value) {
-      const opened = await sealer.open(found.value);
-      const ref = opened?.format === "sessionkit" ? opened.payload.ref : undefined;
-      if (typeof ref === "string") await forget(await engine.sha256(ref));
+    const opened = found?.value ? await sealer.open(found.value) : null;
+    const payload = opened?.format === "sessionkit" ? opened.payload : undefined;
+    if (store && typeof payload?.ref === "string") {
+      const storeId = await engine.sha256(payload.ref);
+      await forget(storeId);
+      emit({ type: "ended", reason, count: 1, storeId });
+    } else if (isSessionData(payload?.ses)) {
+      emit({ type: "ended", reason, count: 1, ...identity(payload.ses) });
     }
     return clear(found?.names ?? []);
   }

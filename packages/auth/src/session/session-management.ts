@@ -1,8 +1,8 @@
 import { AuthError, storeUnavailable } from "../errors.js";
 import { SessionStoreError } from "../store/session-store-error.js";
 import type { SessionData, SessionStore, StoredSession } from "../store/types.js";
-import type { SessionCore, ValidSessionRead } from "./session-core.js";
 import type { CookieJar, CookieWrite } from "./session-cookies.js";
+import type { SessionCore, ValidSessionRead } from "./session-core.js";
 
 /** One of the signed-in user's sessions, as `auth.listSessions` shows it. Never holds a token. */
 export interface SessionInfo {
@@ -109,7 +109,10 @@ export function createSessionManagement(core: SessionCore): SessionManagement {
 
   function checkId(id: unknown): asserts id is string {
     if (typeof id !== "string" || id === "" || id.length > 256) {
-      throw new AuthError("AUTH_INVALID_ARGUMENT", "revokeSession takes a session id from listSessions");
+      throw new AuthError(
+        "AUTH_INVALID_ARGUMENT",
+        "revokeSession takes a session id from listSessions",
+      );
     }
   }
 
