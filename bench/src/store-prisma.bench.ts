@@ -1,6 +1,8 @@
-// `pnpm --filter @sessionkit/bench bench:prisma`: prismaStore's get and update (Prisma 7 +
-// @prisma/adapter-pg) against raw `pg` queries doing the same work on the same server and
-// table: same row, same JSON parse and shape check, same conditional UPDATE.
+// `pnpm --filter @sessionkit/bench bench:prisma`: prismaStore's get, update, touch and
+// listSessions (Prisma 7 + @prisma/adapter-pg) against raw `pg` queries doing the same work on
+// the same server and table: same rows, same JSON parse and shape check, same conditional
+// UPDATE, same index read. listSessions reads 50 sessions of one user from a table of 100 rows
+// and from one of 100,000 rows: an index read should cost the same in both.
 // prismaStore is the built package (run `pnpm build` first); the Prisma client is the one
 // the store-prisma tests generate from the shipped model. The server: DATABASE_URL_POSTGRES,
 // else a container, else a local PostgreSQL in a temp dir (see @sessionkit/store-conformance).
@@ -35,6 +37,51 @@ await store.set("bench-prisma", session, { expiresAt });
 await store.set("bench-raw", session, { expiresAt });
 await context.prisma.$executeRawUnsafe(`ANALYZE ${table}`);
 
+// listSessions: one user with 50 sessions, in a table of `total` rows (the others are other
+// users' rows with a small `data`: an index read never looks at them).
+const LISTED = 50;
+const owner = { iss: session.internal.iss, sub: "bench-list-user" };
+const listedSession = { ...session, user: { ...session.user, sub: owner.sub } };
+async function listTable(total: number) {
+  const listContext = await database.createContext();
+  const now = BigInt(Date.now());
+  await listContext.prisma.$executeRawUnsafe(
+    `INSERT INTO ${listContext.table} (id, data, iss, sid, sub, expires_at, created_at)
+     SELECT 'mine-' || g, $1, $2, 'sid-mine-' || g, $3, $4, $5 FROM generate_series(1, ${LISTED}) g`,
+    serializeSession(listedSession),
+    owner.iss,
+    owner.sub,
+    BigInt(expiresAt),
+    now,
+  );
+  await listContext.prisma.$executeRawUnsafe(
+    `INSERT INTO ${listContext.table} (id, data, iss, sid, sub, expires_at, created_at)
+     SELECT 'other-' || g, '{}', $1, 'sid-' || g, 'sub-' || g, $2, $3
+     FROM generate_series(1, ${total - LISTED}) g`,
+    owner.iss,
+    BigInt(expiresAt),
+    now,
+  );
+  await listContext.prisma.$executeRawUnsafe(`ANALYZE ${listContext.table}`);
+  return { listContext, listStore: prismaStore(listContext.prisma) };
+}
+const small = await listTable(100);
+const large = await listTable(100_000);
+
+/** What `listSessions` does, by hand: one SELECT on the (iss, sub) index, parse and shape check. */
+async function rawList(listTableName: string) {
+  const { rows } = await raw.query<{ id: string; data: string; expires_at: string }>(
+    `SELECT id, data, expires_at FROM ${listTableName} WHERE iss = $1 AND sub = $2 AND expires_at > $3`,
+    [owner.iss, owner.sub, String(Date.now())],
+  );
+  const list = [];
+  for (const row of rows) {
+    const stored = parseStoredSession(row.data);
+    if (stored) list.push({ id: row.id, session: stored, expiresAt: Number(row.expires_at) });
+  }
+  return list;
+}
+
 /** What `get` does, by hand: one SELECT by primary key, expiry check, parse and shape check. */
 async function rawGet(id: string): Promise<SessionData | null> {
   const { rows } = await raw.query<{ data: string; expires_at: string }>(
@@ -44,6 +91,15 @@ async function rawGet(id: string): Promise<SessionData | null> {
   const row = rows[0];
   if (!row || BigInt(row.expires_at) <= BigInt(Date.now())) return null;
   return parseStoredSession(row.data);
+}
+
+/** What `touch` does, by hand: one UPDATE of the expiry alone, only of a live row. */
+async function rawTouch(id: string, until: number): Promise<boolean> {
+  const result = await raw.query(
+    `UPDATE ${table} SET expires_at = $1 WHERE id = $2 AND expires_at > $3`,
+    [String(until), id, String(Date.now())],
+  );
+  return (result.rowCount ?? 0) > 0;
 }
 
 /** What `update` does, by hand: one UPDATE that only touches a live row. */
@@ -81,6 +137,22 @@ if (!(await store.update("bench-prisma", session, { expiresAt }))) {
   throw new Error("prismaStore did not update");
 }
 if (!(await rawUpdate("bench-raw", session, expiresAt))) throw new Error("raw pg did not update");
+if (!(await store.touch("bench-prisma", { expiresAt })))
+  throw new Error("prismaStore did not touch");
+if (!(await rawTouch("bench-raw", expiresAt))) throw new Error("raw pg did not touch");
+for (const [size, { listContext, listStore }] of [
+  ["100", small],
+  ["100,000", large],
+] as const) {
+  const listed = await listStore.listSessions(owner);
+  const rawListed = await rawList(listContext.table);
+  if (listed.length !== LISTED || rawListed.length !== LISTED) {
+    throw new Error(
+      `listSessions in ${size} rows found ${listed.length} (raw ${rawListed.length}), not ${LISTED}`,
+    );
+  }
+  for (let i = 0; i < 50; i++) await listStore.listSessions(owner);
+}
 
 const rows: Array<[string, () => Promise<unknown>, () => Promise<unknown>]> = [
   ["get(id)", () => store.get("bench-prisma"), () => rawGet("bench-raw")],
@@ -88,6 +160,21 @@ const rows: Array<[string, () => Promise<unknown>, () => Promise<unknown>]> = [
     "update(id, session)",
     () => store.update("bench-prisma", session, { expiresAt }),
     () => rawUpdate("bench-raw", session, expiresAt),
+  ],
+  [
+    "touch(id)",
+    () => store.touch("bench-prisma", { expiresAt }),
+    () => rawTouch("bench-raw", expiresAt),
+  ],
+  [
+    `listSessions, ${LISTED} of 100 rows`,
+    () => small.listStore.listSessions(owner),
+    () => rawList(small.listContext.table),
+  ],
+  [
+    `listSessions, ${LISTED} of 100,000 rows`,
+    () => large.listStore.listSessions(owner),
+    () => rawList(large.listContext.table),
   ],
 ];
 
@@ -101,15 +188,20 @@ const time = async (fn: () => Promise<unknown>) =>
 
 const us = (ns: number) => `${(ns / 1000).toFixed(1)} µs`;
 const results: string[][] = [["", "prismaStore", "raw pg", "ratio (prisma / raw)"]];
-for (const [name, prismaFn, rawFn] of rows) {
-  // Two rounds in turns, best median of each: background load hits both sides alike.
-  let a = Number.POSITIVE_INFINITY;
-  let b = Number.POSITIVE_INFINITY;
-  for (let round = 0; round < 2; round++) {
-    a = Math.min(a, await time(prismaFn));
-    b = Math.min(b, await time(rawFn));
+const medians = new Map<string, number>();
+// Two rounds over every row, both sides in turns, best median of each cell: background load
+// on a shared machine then hits every cell alike (the 100-row and 100,000-row lists included).
+const best = rows.map(() => [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY]);
+for (let round = 0; round < 2; round++) {
+  for (const [i, [, prismaFn, rawFn]] of rows.entries()) {
+    best[i]![0] = Math.min(best[i]![0]!, await time(prismaFn));
+    best[i]![1] = Math.min(best[i]![1]!, await time(rawFn));
   }
+}
+for (const [i, [name]] of rows.entries()) {
+  const [a, b] = best[i] as [number, number];
   results.push([name, us(a), us(b), `${(a / b).toFixed(2)}×`]);
+  medians.set(name, a);
 }
 
 const widths = results[0]!.map((_, i) => Math.max(...results.map((r) => r[i]!.length)));
@@ -120,8 +212,14 @@ console.log(
 console.log(line(results[0]!));
 console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
 for (const row of results.slice(1)) console.log(line(row));
+const ratio = (x: string, y: string) => (medians.get(x)! / medians.get(y)!).toFixed(2);
+console.log(
+  `prismaStore touch / update: ${ratio("touch(id)", "update(id, session)")}×; listSessions 100,000 rows / 100 rows: ${ratio(`listSessions, ${LISTED} of 100,000 rows`, `listSessions, ${LISTED} of 100 rows`)}×`,
+);
 
 await context.destroy();
+await small.listContext.destroy();
+await large.listContext.destroy();
 await database.close();
 await raw.end();
 await backend.close();
