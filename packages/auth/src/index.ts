@@ -1,8 +1,8 @@
 // What an app imports. Store drivers take their helpers from `@sessionkit/auth/store`.
 
 export type { AccessToken, GetAccessTokenOptions } from "./access-token.js";
-export type { AuthConfig } from "./config.js";
-export { type Auth, createAuth } from "./create-auth.js";
+export type { AuthConfig, SessionConfig } from "./config.js";
+export { type Auth, createAuth, type RevokeUserSessionsOptions } from "./create-auth.js";
 export {
   AUTH_ERROR_STATUS,
   AuthError,
@@ -21,7 +21,7 @@ export {
   type OidcRoutes,
 } from "./oidc/config.js";
 export { isOidcError, OidcError, type OidcErrorOptions } from "./oidc/oidc-error.js";
-export { needsRefresh } from "./oidc/refresh.js";
+export { type NeedsRefreshOptions, needsRefresh } from "./oidc/refresh.js";
 export { type MemoryReplayStoreOptions, memoryReplayStore } from "./oidc/replay-cache.js";
 export { safeReturnTo } from "./oidc/safe-return-to.js";
 export type {
@@ -30,9 +30,16 @@ export type {
   BeforeSessionSaved,
   CallbackContext,
   OnCallback,
+  OnSessionEvent,
   SessionCookieOptions,
 } from "./options.js";
 export type { NewSession, SessionUpdate } from "./session/session-core.js";
+export type {
+  SessionEndReason,
+  SessionEvent,
+  SessionEventBase,
+} from "./session/session-events.js";
+export type { SessionInfo } from "./session/session-management.js";
 export { type MemoryStoreOptions, memoryStore } from "./store/memory-store.js";
 export {
   isSessionStoreError,
