@@ -30,7 +30,7 @@ export function declareExtension<S extends SessionStore>(
       found = { has, lacks };
     }),
   );
-  const implemented = () => found !== undefined && found.has.includes(detecting);
+  const implemented = () => found?.has.includes(detecting) === true;
   const note = `${extension.name} not implemented by this store (no ${detecting}()): skipped by design`;
 
   it(`${extension.name}: all of ${extension.methods.map((m) => `${m}()`).join(", ")} or none (without ${detecting}() the group is skipped by design)`, ({

@@ -41,7 +41,10 @@ export function testTouch<S extends SessionStore>(options: TestSessionStoreOptio
           false,
         );
         expect(await store.get(id), "touch() of a missing id created a session").toBeNull();
-        expect(await store.listSessions({ iss, sub: "nobody" })).toEqual([]);
+        expect(
+          await store.listSessions({ iss, sub: "nobody" }),
+          "touch() of a missing id listed a session",
+        ).toEqual([]);
       }));
 
     it("answers false after delete() and after a logout, and leaves the session gone", ({
@@ -55,7 +58,7 @@ export function testTouch<S extends SessionStore>(options: TestSessionStoreOptio
         await put(store, deleted, makeSession({ iss, sub, sid: unique("sid") }));
         await put(store, loggedOut, makeSession({ iss, sub, sid }));
         await store.delete(deleted);
-        expect(await store.deleteByLogoutToken({ iss, sid })).toBe(1);
+        expect(await store.deleteByLogoutToken({ iss, sid }), "the logout ended nothing").toBe(1);
         expect(await store.touch(deleted, lasting()), "touch() after delete() answered true").toBe(
           false,
         );

@@ -4,6 +4,7 @@ import {
   type SessionData,
   type SessionStore,
   SessionStoreError,
+  type StoredSession,
 } from "@sessionkit/auth/store";
 import { FlakyMap } from "./flaky-map.js";
 import { mapStore } from "./map-store.js";
@@ -18,7 +19,11 @@ export type GroupName =
   | "isolation"
   | "concurrency"
   | "corrupt data"
-  | "faults";
+  | "faults"
+  | "touch"
+  | "list sessions"
+  | "logout-token replay"
+  | "refresh lease";
 
 /** A store with exactly one bug, and the group that must catch it. */
 export interface BrokenStore {
@@ -32,12 +37,17 @@ export interface BrokenStore {
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
-/** memoryStore() with some methods replaced; `inner` is the real one underneath. */
-const wrapMemory =
-  (override: (inner: SessionStore) => Partial<SessionStore>) => (): SessionStore => {
-    const inner = memoryStore();
-    return { ...inner, ...override(inner) };
-  };
+/** The reference store: the contract and both optional extensions. */
+type FullStore = ReturnType<typeof memoryStore>;
+
+/**
+ * memoryStore() with some methods replaced (or, set to `undefined`, removed); `inner` is the
+ * real one underneath.
+ */
+const wrapMemory = (override: (inner: FullStore) => Partial<FullStore>) => (): SessionStore => {
+  const inner = memoryStore();
+  return { ...inner, ...override(inner) };
+};
 
 /** mapStore over its own FlakyMap, for the bugs that need corrupt records or an outage. */
 function onFlakyMap(
@@ -81,6 +91,40 @@ function ownIndex() {
 }
 
 let sharedInner: SessionStore | undefined;
+let sharedClaims: FullStore | undefined;
+let sharedLeases: FullStore | undefined;
+
+/** Remembers each stored session's data and record expiry, as a driver's own bookkeeping would. */
+function ownRecords() {
+  const records = new Map<string, { session: SessionData; expiresAt: number }>();
+  return {
+    records,
+    wrote(id: string, session: SessionData, expiresAt: number) {
+      records.set(id, { session: structuredClone(session), expiresAt });
+    },
+    touched(id: string, expiresAt: number) {
+      const record = records.get(id);
+      if (record) record.expiresAt = expiresAt;
+    },
+  };
+}
+
+/** Tracks who holds each lease of `inner`, for the bugs that act on a lease without its holder. */
+function leaseHolders(inner: FullStore) {
+  const holders = new Map<string, string>();
+  return {
+    async acquire(id: string, holder: string, expiresAt: number) {
+      const took = await inner.acquireRefreshLease(id, holder, expiresAt);
+      if (took) holders.set(id, holder);
+      return took;
+    },
+    /** Ends the lease on `id` whoever holds it. */
+    async end(id: string) {
+      const holder = holders.get(id);
+      if (holder !== undefined) await inner.releaseRefreshLease(id, holder);
+    },
+  };
+}
 
 export const brokenStores: BrokenStore[] = [
   {
@@ -372,5 +416,480 @@ export const brokenStores: BrokenStore[] = [
         deleteByLogoutToken: untyped(inner.deleteByLogoutToken),
       };
     }),
+  },
+  // touch(): moves only the expiry, atomically, never back to life.
+  {
+    key: "touch-rewrites-data",
+    bug: "touch() writes back the data it last saw from set(), undoing a concurrent update()",
+    group: "touch",
+    createStore: wrapMemory((inner) => {
+      const own = ownRecords();
+      return {
+        set: (id, session, options) => {
+          own.wrote(id, session, options.expiresAt);
+          return inner.set(id, session, options);
+        },
+        touch: async (id, { expiresAt }) => {
+          const seen = own.records.get(id);
+          if (!seen || expiresAt <= Date.now()) return inner.touch(id, { expiresAt });
+          return inner.update(id, seen.session, { expiresAt });
+        },
+      };
+    }),
+  },
+  {
+    key: "touch-not-atomic",
+    bug: "touch() reads the session then writes it back, so a delete or logout in between is undone",
+    group: "touch",
+    createStore: wrapMemory((inner) => ({
+      touch: async (id, { expiresAt }) => {
+        const session = await inner.get(id);
+        if (!session) return false;
+        await tick(); // the round trip between the read and the write
+        await inner.set(id, session, { expiresAt });
+        return expiresAt > Date.now();
+      },
+    })),
+  },
+  {
+    key: "touch-ignores-past-expiresAt",
+    bug: "touch() with a past expiresAt keeps the session alive (a minute more) and answers true",
+    group: "touch",
+    createStore: wrapMemory((inner) => ({
+      touch: (id, { expiresAt }) =>
+        inner.touch(id, { expiresAt: Math.max(expiresAt, Date.now() + 60_000) }),
+    })),
+  },
+  {
+    key: "touch-ttl-rounded-down",
+    bug: "touch() rounds the TTL down to whole seconds, ending sessions early",
+    group: "touch",
+    createStore: wrapMemory((inner) => ({
+      touch: (id, { expiresAt }) => {
+        const now = Date.now();
+        return inner.touch(id, { expiresAt: now + Math.floor((expiresAt - now) / 1000) * 1000 });
+      },
+    })),
+  },
+  {
+    key: "touch-true-when-missing",
+    bug: "touch() answers true when there is no live session",
+    group: "touch",
+    createStore: wrapMemory((inner) => ({
+      touch: async (id, options) => {
+        await inner.touch(id, options);
+        return true;
+      },
+    })),
+  },
+  {
+    key: "get-judges-by-data-expiry",
+    bug: "get() judges liveness by session.internal.expiresAt, so a touched session ends at its old expiry",
+    group: "touch",
+    createStore: wrapMemory((inner) => ({
+      get: async (id) => {
+        const session = await inner.get(id);
+        return session && session.internal.expiresAt > Date.now() ? session : null;
+      },
+    })),
+  },
+  {
+    key: "touch-leaves-index",
+    bug: "touch() moves the record's expiry but not its index entries', which lapse at the old one",
+    group: "touch",
+    createStore: wrapMemory((inner) => {
+      const indexUntil = new Map<string, number>();
+      return {
+        set: (id, session, options) => {
+          indexUntil.set(id, options.expiresAt);
+          return inner.set(id, session, options);
+        },
+        update: async (id, session, options) => {
+          const wrote = await inner.update(id, session, options);
+          if (wrote) indexUntil.set(id, options.expiresAt);
+          return wrote;
+        },
+        listSessions: async (owner) =>
+          (await inner.listSessions(owner)).filter(
+            (entry) => (indexUntil.get(entry.id) ?? 0) > Date.now(),
+          ),
+      };
+    }),
+  },
+
+  // listSessions(): exactly the live sessions of one iss+sub.
+  {
+    key: "list-includes-expired",
+    bug: "listSessions() lists records past their expiresAt that the backend still holds",
+    group: "list sessions",
+    createStore: wrapMemory((inner) => {
+      const own = ownRecords();
+      return {
+        set: (id, session, options) => {
+          own.wrote(id, session, options.expiresAt);
+          return inner.set(id, session, options);
+        },
+        touch: async (id, options) => {
+          own.touched(id, options.expiresAt);
+          return inner.touch(id, options);
+        },
+        delete: (id) => {
+          own.records.delete(id);
+          return inner.delete(id);
+        },
+        listSessions: async (owner) => {
+          const expired = [...own.records]
+            .filter(
+              ([, { session, expiresAt }]) =>
+                expiresAt <= Date.now() &&
+                session.internal.iss === owner.iss &&
+                session.user.sub === owner.sub,
+            )
+            .map(([id, { session, expiresAt }]) => ({ id, session, expiresAt }));
+          return [...(await inner.listSessions(owner)), ...expired];
+        },
+      };
+    }),
+  },
+  {
+    key: "list-leaks-other-users",
+    bug: "listSessions() lists every session at the issuer, whatever its sub",
+    group: "list sessions",
+    createStore: wrapMemory((inner) => {
+      const subs = new Set<string>();
+      return {
+        set: (id, session, options) => {
+          subs.add(session.user.sub);
+          return inner.set(id, session, options);
+        },
+        listSessions: async ({ iss }) =>
+          (await Promise.all([...subs].map((sub) => inner.listSessions({ iss, sub })))).flat(),
+      };
+    }),
+  },
+  {
+    key: "list-leaks-other-issuers",
+    bug: "listSessions() ignores iss, listing the user's sessions at every issuer",
+    group: "list sessions",
+    createStore: wrapMemory((inner) => {
+      const issuers = new Set<string>();
+      return {
+        set: (id, session, options) => {
+          issuers.add(session.internal.iss);
+          return inner.set(id, session, options);
+        },
+        listSessions: async ({ sub }) =>
+          (await Promise.all([...issuers].map((iss) => inner.listSessions({ iss, sub })))).flat(),
+      };
+    }),
+  },
+  {
+    key: "list-joins-iss-and-sub",
+    bug: 'listSessions() keys its index by iss + ":" + sub, so owners whose joined strings match collide',
+    group: "list sessions",
+    createStore: wrapMemory((inner) => {
+      const owners = new Map<string, Set<string>>();
+      const joined = (iss: string, sub: string) => `${iss}:${sub}`;
+      return {
+        set: (id, session, options) => {
+          const key = joined(session.internal.iss, session.user.sub);
+          owners.set(
+            key,
+            (owners.get(key) ?? new Set()).add(
+              JSON.stringify([session.internal.iss, session.user.sub]),
+            ),
+          );
+          return inner.set(id, session, options);
+        },
+        listSessions: async ({ iss, sub }) => {
+          const same = [...(owners.get(joined(iss, sub)) ?? [])].map(
+            (owner) => JSON.parse(owner) as [string, string],
+          );
+          if (same.length === 0) return inner.listSessions({ iss, sub });
+          return (
+            await Promise.all(same.map(([i, s]) => inner.listSessions({ iss: i, sub: s })))
+          ).flat();
+        },
+      };
+    }),
+  },
+  {
+    key: "list-expiry-from-data",
+    bug: "listSessions() answers session.internal.expiresAt, not the record's expiry (stale after touch)",
+    group: "list sessions",
+    createStore: wrapMemory((inner) => ({
+      listSessions: async (owner) =>
+        (await inner.listSessions(owner)).map((entry) => ({
+          ...entry,
+          expiresAt: entry.session.internal.expiresAt,
+        })),
+    })),
+  },
+  {
+    key: "list-first-page-only",
+    bug: "listSessions() answers the first page (25) of a paginated query and stops",
+    group: "list sessions",
+    createStore: wrapMemory((inner) => ({
+      listSessions: async (owner) => (await inner.listSessions(owner)).slice(0, 25),
+    })),
+  },
+  {
+    key: "list-only-sessions-with-sid",
+    bug: "listSessions() reads the sid index, missing sessions without a sid",
+    group: "list sessions",
+    createStore: wrapMemory((inner) => ({
+      listSessions: async (owner) =>
+        (await inner.listSessions(owner)).filter((entry) => entry.session.internal.sid),
+    })),
+  },
+  {
+    key: "list-stale-index",
+    bug: "listSessions() trusts a sub index that never forgets, listing sessions that changed owner",
+    group: "list sessions",
+    createStore: wrapMemory((inner) => {
+      const index = ownIndex();
+      const own = ownRecords();
+      return {
+        set: (id, session, options) => {
+          index.add(id, session);
+          own.wrote(id, session, options.expiresAt);
+          return inner.set(id, session, options);
+        },
+        update: async (id, session, options) => {
+          const wrote = await inner.update(id, session, options);
+          if (wrote) {
+            index.add(id, session);
+            own.wrote(id, session, options.expiresAt);
+          }
+          return wrote;
+        },
+        touch: async (id, options) => {
+          own.touched(id, options.expiresAt);
+          return inner.touch(id, options);
+        },
+        listSessions: async ({ iss, sub }) => {
+          const listed = [];
+          for (const id of index.ids({ iss, sub })) {
+            const session = await inner.get(id);
+            const record = own.records.get(id);
+            if (session && record) listed.push({ id, session, expiresAt: record.expiresAt });
+          }
+          return listed;
+        },
+      };
+    }),
+  },
+  {
+    key: "list-hands-out-stored-objects",
+    bug: "listSessions() hands out the same objects on every call",
+    group: "list sessions",
+    createStore: wrapMemory((inner) => {
+      const handedOut = new Map<string, StoredSession>();
+      return {
+        listSessions: async (owner) =>
+          (await inner.listSessions(owner)).map((entry) => {
+            const earlier = handedOut.get(entry.id);
+            if (earlier && earlier.expiresAt > Date.now()) return earlier;
+            handedOut.set(entry.id, entry);
+            return entry;
+          }),
+      };
+    }),
+  },
+
+  // Optional: logout-token replay memory.
+  {
+    key: "replay-claim-not-atomic",
+    bug: "claimLogoutToken() reads then writes in two steps, so parallel claims all win",
+    group: "logout-token replay",
+    createStore: wrapMemory(() => {
+      const claimed = new Map<string, number>();
+      return {
+        claimLogoutToken: async (jti, expiresAt) => {
+          const until = claimed.get(jti);
+          await tick(); // the round trip between the read and the write
+          if (until !== undefined && until > Date.now()) return false;
+          claimed.set(jti, expiresAt);
+          return true;
+        },
+        releaseLogoutToken: async (jti) => void claimed.delete(jti),
+      };
+    }),
+  },
+  {
+    key: "replay-accepted",
+    bug: "claimLogoutToken() answers true for a replay",
+    group: "logout-token replay",
+    createStore: wrapMemory((inner) => ({
+      claimLogoutToken: async (jti, expiresAt) => {
+        await inner.claimLogoutToken(jti, expiresAt);
+        return true;
+      },
+    })),
+  },
+  {
+    key: "replay-claim-never-expires",
+    bug: "claimLogoutToken() keeps a claim a day past its expiresAt",
+    group: "logout-token replay",
+    createStore: wrapMemory((inner) => ({
+      claimLogoutToken: (jti, expiresAt) => inner.claimLogoutToken(jti, expiresAt + 86_400_000),
+    })),
+  },
+  {
+    key: "replay-release-does-nothing",
+    bug: "releaseLogoutToken() forgets nothing, so the provider's retry is refused",
+    group: "logout-token replay",
+    createStore: wrapMemory(() => ({ releaseLogoutToken: async () => {} })),
+  },
+  {
+    key: "replay-shared-between-stores",
+    bug: "every store shares one set of claimed jtis (ignores its prefix)",
+    group: "logout-token replay",
+    createStore: wrapMemory(() => {
+      sharedClaims ??= memoryStore();
+      const shared = sharedClaims;
+      return {
+        claimLogoutToken: (jti, expiresAt) => shared.claimLogoutToken(jti, expiresAt),
+        releaseLogoutToken: (jti) => shared.releaseLogoutToken(jti),
+      };
+    }),
+  },
+  {
+    key: "replay-without-release",
+    bug: "has claimLogoutToken() but no releaseLogoutToken() (written against the previous contract)",
+    group: "logout-token replay",
+    createStore: wrapMemory(() => ({ releaseLogoutToken: undefined })),
+  },
+
+  // Optional: refresh leases.
+  {
+    key: "lease-not-atomic",
+    bug: "acquireRefreshLease() reads then writes in two steps, so parallel acquires all win",
+    group: "refresh lease",
+    createStore: wrapMemory(() => {
+      const leases = new Map<string, { holder: string; expiresAt: number }>();
+      return {
+        acquireRefreshLease: async (id, holder, expiresAt) => {
+          const lease = leases.get(id);
+          await tick(); // the round trip between the read and the write
+          if (expiresAt <= Date.now()) return false;
+          if (lease && lease.holder !== holder && lease.expiresAt > Date.now()) return false;
+          leases.set(id, { holder, expiresAt });
+          return true;
+        },
+        releaseRefreshLease: async (id, holder) => {
+          if (leases.get(id)?.holder === holder) leases.delete(id);
+        },
+      };
+    }),
+  },
+  {
+    key: "lease-never-expires",
+    bug: "acquireRefreshLease() keeps a lease a day past its expiresAt",
+    group: "refresh lease",
+    createStore: wrapMemory((inner) => ({
+      acquireRefreshLease: (id, holder, expiresAt) =>
+        inner.acquireRefreshLease(id, holder, expiresAt + 86_400_000),
+    })),
+  },
+  {
+    key: "lease-not-extended",
+    bug: "acquireRefreshLease() by the same holder answers true but keeps the old expiresAt",
+    group: "refresh lease",
+    createStore: wrapMemory((inner) => {
+      const until = new Map<string, number>();
+      return {
+        acquireRefreshLease: async (id, holder, expiresAt) => {
+          const key = JSON.stringify([id, holder]);
+          const held = until.get(key);
+          const kept = held !== undefined && held > Date.now() ? held : expiresAt;
+          const took = await inner.acquireRefreshLease(id, holder, Math.min(kept, expiresAt));
+          if (took) until.set(key, Math.min(kept, expiresAt));
+          return took;
+        },
+      };
+    }),
+  },
+  {
+    key: "lease-holder-refused",
+    bug: "acquireRefreshLease() refuses the holder its own live lease",
+    group: "refresh lease",
+    createStore: wrapMemory((inner) => {
+      const taken = new Set<string>();
+      return {
+        acquireRefreshLease: async (id, holder, expiresAt) => {
+          const key = JSON.stringify([id, holder]);
+          if (taken.has(key)) return false;
+          const took = await inner.acquireRefreshLease(id, holder, expiresAt);
+          if (took) taken.add(key);
+          return took;
+        },
+      };
+    }),
+  },
+  {
+    key: "lease-released-by-anyone",
+    bug: "releaseRefreshLease() ends the lease whoever asks, not only its holder",
+    group: "refresh lease",
+    createStore: wrapMemory((inner) => {
+      const holders = leaseHolders(inner);
+      return {
+        acquireRefreshLease: holders.acquire,
+        releaseRefreshLease: (id) => holders.end(id),
+      };
+    }),
+  },
+  {
+    key: "lease-past-granted",
+    bug: "acquireRefreshLease() with a past expiresAt answers true",
+    group: "refresh lease",
+    createStore: wrapMemory((inner) => ({
+      acquireRefreshLease: async (id, holder, expiresAt) =>
+        expiresAt <= Date.now() ? true : inner.acquireRefreshLease(id, holder, expiresAt),
+    })),
+  },
+  {
+    key: "lease-ends-with-session",
+    bug: "delete() and logout also end the session's refresh lease",
+    group: "refresh lease",
+    createStore: wrapMemory((inner) => {
+      const holders = leaseHolders(inner);
+      const index = ownIndex();
+      return {
+        set: (id, session, options) => {
+          index.add(id, session);
+          return inner.set(id, session, options);
+        },
+        acquireRefreshLease: holders.acquire,
+        delete: async (id) => {
+          await holders.end(id);
+          await inner.delete(id);
+        },
+        deleteByLogoutToken: async (claims) => {
+          if (claims.sid || claims.sub) await Promise.all(index.ids(claims).map(holders.end));
+          return inner.deleteByLogoutToken(claims);
+        },
+      };
+    }),
+  },
+  {
+    key: "lease-shared-between-stores",
+    bug: "every store shares one set of leases (ignores its prefix)",
+    group: "refresh lease",
+    createStore: wrapMemory(() => {
+      sharedLeases ??= memoryStore();
+      const shared = sharedLeases;
+      return {
+        acquireRefreshLease: (id, holder, expiresAt) =>
+          shared.acquireRefreshLease(id, holder, expiresAt),
+        releaseRefreshLease: (id, holder) => shared.releaseRefreshLease(id, holder),
+      };
+    }),
+  },
+  {
+    key: "lease-without-release",
+    bug: "has acquireRefreshLease() but no releaseRefreshLease()",
+    group: "refresh lease",
+    createStore: wrapMemory(() => ({ releaseRefreshLease: undefined })),
   },
 ];

@@ -11,6 +11,10 @@ import {
   testFaults,
   testFidelity,
   testIsolation,
+  testListSessions,
+  testLogoutTokenReplay,
+  testRefreshLease,
+  testTouch,
   testUpdate,
 } from "../../src/index.js";
 import { brokenStores, type GroupName } from "./broken-stores.js";
@@ -25,6 +29,10 @@ const groups: Record<GroupName, (options: TestSessionStoreOptions<SessionStore>)
   concurrency: testConcurrency,
   "corrupt data": testCorruptData,
   faults: testFaults,
+  touch: testTouch,
+  "list sessions": testListSessions,
+  "logout-token replay": testLogoutTokenReplay,
+  "refresh lease": testRefreshLease,
 };
 
 const only = process.env.SESSIONKIT_BROKEN_STORE;

@@ -1,6 +1,20 @@
-import { memoryStore } from "@sessionkit/auth/store";
-import { testSessionStore } from "../../src/index.js";
+import { memoryStore, type SessionStore } from "@sessionkit/auth/store";
+import { testLogoutTokenReplay, testRefreshLease, testSessionStore } from "../../src/index.js";
 
 // The reference store passes the whole suite (it has no way to plant corrupt
 // records or to go down; the example store in map-store.test.ts covers those groups).
 testSessionStore({ name: "memoryStore()", createStore: () => memoryStore() });
+
+// A store without the optional extensions: their groups say they are skipped by design.
+const requiredOnly = (): SessionStore => {
+  const {
+    claimLogoutToken: _claim,
+    releaseLogoutToken: _release,
+    acquireRefreshLease: _acquire,
+    releaseRefreshLease: _releaseLease,
+    ...store
+  } = memoryStore();
+  return store;
+};
+testLogoutTokenReplay({ name: "memoryStore() without extensions", createStore: requiredOnly });
+testRefreshLease({ name: "memoryStore() without extensions", createStore: requiredOnly });
