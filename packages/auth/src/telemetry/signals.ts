@@ -36,21 +36,28 @@ export interface Instruments {
 
 /** The current tracer and instruments, or `undefined` while no provider is there. */
 export interface Signals {
+  /** `true` when nothing can be recorded now: the cheapest check, one property read. */
+  off(): boolean;
   tracer(): TracerLike | undefined;
   instruments(): Instruments | undefined;
 }
 
 interface ProviderSource {
+  off(): boolean;
   tracerProvider(): TracerProviderLike | undefined;
   meterProvider(): MeterProviderLike | undefined;
 }
 
+const registry = () =>
+  (globalThis as Record<symbol, Record<string, unknown> | undefined>)[GLOBAL_KEY];
+
 function registered(type: "trace" | "metrics"): unknown {
-  const registry = (globalThis as Record<symbol, Record<string, unknown> | undefined>)[GLOBAL_KEY];
-  return registry === undefined ? undefined : registry[type];
+  const providers = registry();
+  return providers === undefined ? undefined : providers[type];
 }
 
 const globalSource: ProviderSource = {
+  off: () => registry() === undefined,
   tracerProvider() {
     const provider = registered("trace") as TracerProviderLike | undefined;
     return typeof provider?.getTracer === "function" ? provider : undefined;
@@ -63,12 +70,17 @@ const globalSource: ProviderSource = {
 
 function apiSource(api: OpenTelemetryApi): ProviderSource {
   return {
+    off: () => false,
     tracerProvider: () => api.trace.getTracerProvider(),
     meterProvider: () => api.metrics.getMeterProvider(),
   };
 }
 
-const none: Signals = { tracer: () => undefined, instruments: () => undefined };
+const none: Signals = {
+  off: () => true,
+  tracer: () => undefined,
+  instruments: () => undefined,
+};
 
 function makeInstruments(provider: MeterProviderLike): Instruments {
   const meter = provider.getMeter(INSTRUMENTATION_SCOPE);
@@ -104,6 +116,7 @@ export function createSignals(api: OpenTelemetryApi | false | undefined): Signal
   let meterProvider: MeterProviderLike | undefined;
   let instruments: Instruments | undefined;
   return {
+    off: source.off,
     tracer() {
       const provider = source.tracerProvider();
       if (provider !== tracerProvider) {
