@@ -4,6 +4,7 @@
 // reads the built declarations (run `pnpm build` first) and writes `<package>/api/<entry>.api.md`.
 // `--check` (what `pnpm lint` runs) fails when a report differs from the committed one: a public
 // API change must be accepted with `pnpm api:update` and committed with the code that made it.
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
@@ -115,25 +116,26 @@ for (const dir of readdirSync(join(root, "packages")).sort()) {
       compilerState,
       showVerboseMessages: false,
       messageCallback(message) {
-        // The report's own "changed" warning is summed up below, once per entry.
-        if (message.messageId === "console-api-report-changed") message.handled = true;
-        if (message.messageId === "console-api-report-copied") message.handled = true;
-        if (message.messageId === "console-api-report-created") message.handled = true;
+        // The report's "changed"/"copied" notices are summed up below, once per entry point.
+        if (message.messageId?.startsWith("console-api-report")) message.handled = true;
         if (message.logLevel === "info" || message.logLevel === "verbose") message.handled = true;
       },
     });
     checked++;
     const report = relative(root, join(packageFolder, "api", `${name}.api.md`));
-    if (!result.succeeded) {
-      failures.push(`${manifest.name}${subpath.slice(1)}: API Extractor failed (${report})`);
+    const entryName = `${manifest.name}${subpath.slice(1)}`;
+    if (result.apiReportChanged && !update) {
+      const fresh = join(temp, dir, `${name}.api.md`);
+      const diff = spawnSync("diff", ["-u", report, fresh], { cwd: root, encoding: "utf8" });
+      const lines = (diff.stdout ?? "").split("\n");
+      failures.push(
+        `${entryName}: the public API differs from ${report}:\n${lines.slice(0, 60).join("\n")}` +
+          (lines.length > 60 ? `\n… (diff -u ${report} ${fresh})` : ""),
+      );
+    } else if (!result.succeeded) {
+      failures.push(`${entryName}: API Extractor failed (${report}), see the errors above`);
     } else if (result.apiReportChanged) {
-      if (update) console.log(`updated ${report}`);
-      else {
-        failures.push(
-          `${manifest.name}${subpath.slice(1)}: the public API differs from ${report}\n` +
-            `    diff: diff ${report} ${relative(root, join(temp, dir, `${name}.api.md`))}`,
-        );
-      }
+      console.log(`updated ${report}`);
     }
   }
 }
