@@ -276,6 +276,14 @@ export function resolveConfig(options: AuthOptions = {}): AuthConfig {
       "`logoutTokenReplayCache` was renamed `logoutTokenReplayStore` (methods `claimLogoutToken` and `releaseLogoutToken`)",
     );
   }
+  const otel = options.openTelemetry;
+  if (
+    otel !== undefined &&
+    otel !== false &&
+    typeof otel?.trace?.getTracerProvider !== "function"
+  ) {
+    throw invalid("`openTelemetry` must be the `@opentelemetry/api` module (or `false`)");
+  }
   for (const hook of ["beforeSessionSaved", "onCallback", "onSessionEvent"] as const) {
     if (options[hook] !== undefined && typeof options[hook] !== "function") {
       throw invalid(`\`${hook}\` must be a function`);

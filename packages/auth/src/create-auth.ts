@@ -26,6 +26,7 @@ import {
 } from "./session/session-core.js";
 import { createSessionManagement, type SessionInfo } from "./session/session-management.js";
 import type { LogoutTokenReplayStore, SessionData, SessionStore } from "./store/types.js";
+import { createTelemetry } from "./telemetry/index.js";
 
 /** Whose sessions `revokeUserSessions` ends. */
 export interface RevokeUserSessionsOptions {
@@ -92,6 +93,12 @@ function storeReplayMemory(store: SessionStore | undefined): LogoutTokenReplaySt
     : undefined;
 }
 
+/** The store's own `name` (the shipped drivers set one), for telemetry. */
+function storeName(store: SessionStore): string {
+  const { name } = store as { name?: unknown };
+  return typeof name === "string" && name !== "" ? name : "custom";
+}
+
 /** Test-only knobs, kept off the public options. */
 export interface InternalAuthOptions {
   engine?: CryptoEngineName;
@@ -108,11 +115,24 @@ export function createAuth(options: AuthOptions = {}): Auth {
 /** {@link createAuth} with test-only knobs (which crypto engine). Not exported from the package. */
 export function createAuthWith(options: AuthOptions, internal: InternalAuthOptions): Auth {
   const config = resolveConfig(options);
-  const core: SessionCore = createSessionCore(config, { engine: internal.engine });
+  const telemetry = createTelemetry(
+    options.openTelemetry === undefined ? {} : { api: options.openTelemetry },
+  );
+  const configured = config.session.store;
+  const core: SessionCore = createSessionCore(config, {
+    engine: internal.engine,
+    ...(configured ? { store: telemetry.instrumentStore(configured, storeName(configured)) } : {}),
+    onEvent: (event) =>
+      telemetry.sessionEvent(
+        event.type,
+        event.type === "ended" ? event.reason : undefined,
+        event.type === "ended" ? event.count : 1,
+      ),
+  });
   const management = createSessionManagement(core);
   const transactions = createSealer(config.secrets, internal.engine, "login-transaction");
   const accessTokens: AccessTokens | undefined = config.oidc
-    ? createAccessTokens(config.oidc, core)
+    ? createAccessTokens(config.oidc, core, { onRefresh: telemetry.refreshOutcome })
     : undefined;
   let replayStore: LogoutTokenReplayStore | undefined;
   if (config.oidc) {
@@ -213,15 +233,18 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
   }
 
   async function sessionkitMiddleware(request: NextRequest): Promise<NextResponse> {
-    const route = routes.get(request.nextUrl.pathname);
+    const path = request.nextUrl.pathname;
+    const route = routes.get(path);
     if (route) {
-      try {
-        return (await route(request)) as NextResponse;
-      } catch (error) {
-        // Routes answer their own failures; this is a bug's last stop, logged and answered 500.
-        config.logger.error("sessionkit: an auth route failed", error);
-        return jsonError(500, "server_error", "the auth route failed; see the server log");
-      }
+      return telemetry.traceRoute(path, request, async () => {
+        try {
+          return await route(request);
+        } catch (error) {
+          // Routes answer their own failures; this is a bug's last stop, logged and answered 500.
+          config.logger.error("sessionkit: an auth route failed", error);
+          return jsonError(500, "server_error", "the auth route failed; see the server log");
+        }
+      }) as Promise<NextResponse>;
     }
     let writes: CookieWrite[] = [];
     try {

@@ -40,6 +40,7 @@ export type {
   SessionEventBase,
 } from "./session/session-events.js";
 export type { SessionInfo } from "./session/session-management.js";
+export type { OpenTelemetryApi } from "./telemetry/types.js";
 export { type MemoryStoreOptions, memoryStore } from "./store/memory-store.js";
 export {
   isSessionStoreError,

@@ -3,6 +3,7 @@ import type { AuthError } from "./errors.js";
 import type { OidcOptions } from "./oidc/config.js";
 import type { SessionEvent } from "./session/session-events.js";
 import type { LogoutTokenReplayStore, SessionData, SessionStore } from "./store/types.js";
+import type { OpenTelemetryApi } from "./telemetry/types.js";
 
 /** Where sessionkit writes what it must tell an operator (store outages, size warnings). */
 export interface AuthLogger {
@@ -117,4 +118,9 @@ export interface AuthOptions
   logoutTokenReplayStore?: LogoutTokenReplayStore;
   /** Receives session lifecycle events, e.g. for an audit log. @default none */
   onSessionEvent?: OnSessionEvent;
+  /**
+   * The `@opentelemetry/api` module to record spans and metrics through, or `false` for none.
+   * @default the tracer and meter providers registered globally with `@opentelemetry/api` 1.x, if any
+   */
+  openTelemetry?: OpenTelemetryApi | false;
 }

@@ -74,6 +74,8 @@ export interface StoredSession {
  * without rewriting the data, so `session.internal.expiresAt` may be older than the record's.
  */
 export interface SessionStore {
+  /** A short name of the store (e.g. `"redis"`) for telemetry and logs; optional. */
+  readonly name?: string;
   /** The live session under `id`, or `null` (missing, expired or unreadable). */
   get(id: string): Promise<SessionData | null>;
   /** Upsert. An `expiresAt` already in the past deletes. */
