@@ -43,6 +43,12 @@ export interface DevProviderOptions {
    * @default none
    */
   onRefreshTokenUse?: (use: RefreshTokenUse) => void;
+  /**
+   * Awaited before the token endpoint handles each request (code exchange and refresh alike);
+   * tests use it to hold concurrent refreshes until all of them have arrived.
+   * @default none
+   */
+  beforeTokenRequest?: () => void | Promise<void>;
 }
 
 /** One refresh-token grant request, as {@link DevProviderOptions.onRefreshTokenUse} reports it. */

@@ -157,7 +157,7 @@ export async function startDevProvider(options = {}) {
   }
 
   const callback = provider.callback();
-  server.on("request", (request, response) => {
+  const serve = (request, response) => {
     handleInteraction(provider, request, response).then(
       (handled) => {
         if (!handled) callback(request, response);
@@ -168,6 +168,21 @@ export async function startDevProvider(options = {}) {
         response.end();
       },
     );
+  };
+  const beforeTokenRequest = options.beforeTokenRequest;
+  server.on("request", (request, response) => {
+    const isTokenRequest =
+      request.method === "POST" && new URL(request.url ?? "/", issuer).pathname === "/token";
+    if (beforeTokenRequest === undefined || !isTokenRequest) return serve(request, response);
+    Promise.resolve()
+      .then(() => beforeTokenRequest())
+      .then(
+        () => serve(request, response),
+        (error) => {
+          log(`beforeTokenRequest failed: ${error instanceof Error ? error.message : error}`);
+          response.writeHead(503).end();
+        },
+      );
   });
 
   let closed;
