@@ -117,10 +117,61 @@ async function answer(auth: Auth, request: IncomingMessage, response: ServerResp
   response.end(body);
 }
 
+const tag = (value: unknown) =>
+  typeof value === "string" ? `${value.slice(0, 8)}…` : String(value);
+const refreshTag = (session: unknown) =>
+  tag((session as { tokenSet?: { refreshToken?: string } } | null)?.tokenSet?.refreshToken);
+
+/**
+ * The store, with each call that decides who spends a refresh token written to this process's log
+ * (time in ms, the session's refresh token as read or written): failure messages quote it.
+ */
+function traced(store: SessionStore): SessionStore {
+  const line = (text: string) =>
+    process.stderr.write(`[${name}] ${String(Date.now() % 1_000_000).padStart(6)} ${text}\n`);
+  const traceable = new Set(["get", "update", "acquireRefreshLease", "releaseRefreshLease"]);
+  return new Proxy(store, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof key !== "string" || !traceable.has(key) || typeof value !== "function")
+        return value;
+      return async (...args: unknown[]) => {
+        const id = tag(args[0]);
+        const given = key === "update" ? ` rt=${refreshTag(args[1])}` : "";
+        const holder = key.endsWith("RefreshLease") ? ` holder=${tag(args[1])}` : "";
+        try {
+          const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          const shown = key === "get" ? `rt=${refreshTag(result)}` : String(result);
+          line(`${key}(${id}${given}${holder}) -> ${shown}`);
+          return result;
+        } catch (error) {
+          line(`${key}(${id}${given}${holder}) threw ${(error as Error).message}`);
+          throw error;
+        }
+      };
+    },
+  });
+}
+
+/** The store as createAuth sees it: without the extensions the config hides. */
+function withHidden(store: SessionStore, hide: readonly string[]): SessionStore {
+  const pairs: Record<string, string> = {
+    acquireRefreshLease: "releaseRefreshLease",
+    claimLogoutToken: "releaseLogoutToken",
+  };
+  const hidden = new Set(hide.flatMap((method) => [method, pairs[method] ?? method]));
+  if (hidden.size === 0) return store;
+  return new Proxy(store, {
+    get: (target, key, receiver) =>
+      typeof key === "string" && hidden.has(key) ? undefined : Reflect.get(target, key, receiver),
+    has: (target, key) => !(typeof key === "string" && hidden.has(key)) && Reflect.has(target, key),
+  });
+}
+
 const opened = await openStore(config.store);
 const auth = createAuth({
   ...config.auth,
-  sessionStore: opened.store,
+  sessionStore: withHidden(traced(opened.store), config.hide),
   env: {},
   logger: {
     warn: (message, ...details) => report(`warn: ${message}`, details[0]),

@@ -12,11 +12,19 @@ export type StoreConfig =
 
 export type StoreKind = StoreConfig["kind"];
 
+/**
+ * An optional store extension an instance can hide from createAuth (with its release method), so
+ * the self-test can show what the suite reports for a store without it.
+ */
+export type HiddenStoreMethod = "acquireRefreshLease" | "claimLogoutToken";
+
 /** What one app instance process is started with (JSON in `SESSIONKIT_INSTANCE`). */
 export interface InstanceConfig {
   /** Shown in its log lines, e.g. `redis-A`. */
   name: string;
   store: StoreConfig;
+  /** Extensions of the store this instance does not show to createAuth (normally none). */
+  hide: HiddenStoreMethod[];
   /** Passed to createAuth as they are (plus the store, a logger and an empty env). */
   auth: {
     issuer: string;

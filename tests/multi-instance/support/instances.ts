@@ -46,7 +46,7 @@ export async function startInstance(config: InstanceConfig): Promise<AppInstance
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
-    if (lines.length > 200) lines.splice(0, lines.length - 200);
+    if (lines.length > 400) lines.splice(0, lines.length - 400);
   };
   const child = fork(script, [], {
     execArgv: ["--import", tsx],

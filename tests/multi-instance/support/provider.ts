@@ -25,6 +25,11 @@ export interface WatchedProvider {
   readonly logoutTokens: readonly string[];
   /** Resolves once at least `count` logout tokens have arrived. */
   waitForLogoutTokens(count: number): Promise<void>;
+  /**
+   * Holds the next token requests until `count` of them are waiting, then lets them all through
+   * together: concurrent refreshes lined up, whatever the machine's timing.
+   */
+  holdTokenRequests(count: number): void;
   close(): Promise<void>;
 }
 
@@ -61,6 +66,18 @@ export async function startWatchedProvider(appBaseUrl: string): Promise<WatchedP
     return new Promise<void>((resolve) => receiver.close(() => resolve()));
   };
 
+  let gate: { count: number; waiting: (() => void)[] } | undefined;
+  const beforeTokenRequest = () =>
+    new Promise<void>((resolve) => {
+      const current = gate;
+      if (current === undefined) return resolve();
+      current.waiting.push(resolve);
+      if (current.waiting.length >= current.count) {
+        gate = undefined;
+        for (const release of current.waiting) release();
+      }
+    });
+
   const uses: RefreshTokenUse[] = [];
   const revokedGrants: string[] = [];
   let op: DevProvider;
@@ -69,6 +86,7 @@ export async function startWatchedProvider(appBaseUrl: string): Promise<WatchedP
       appUrls: [appBaseUrl],
       backchannelLogoutUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/backchannel`,
       onRefreshTokenUse: (use) => uses.push(use),
+      beforeTokenRequest,
     });
   } catch (error) {
     await closeReceiver();
@@ -97,7 +115,13 @@ export async function startWatchedProvider(appBaseUrl: string): Promise<WatchedP
         });
       }
     },
+    holdTokenRequests(count) {
+      gate = { count, waiting: [] };
+    },
     async close() {
+      // Nothing stays held: a request waiting at the gate is let through to a closing server.
+      for (const release of gate?.waiting ?? []) release();
+      gate = undefined;
       await Promise.allSettled([op.close(), closeReceiver()]);
     },
   };
