@@ -217,7 +217,8 @@ return 1
 /**
  * listSessions. KEYS: the iss+sub index of each shard. ARGV: now, the sub ref, then the
  * base of each key's shard. Returns id, value, id, value… for every member whose value is
- * live by its header and still belongs to that user. Dead members and members whose value
+ * live by its header and still belongs to that user. Only members scored after `now` are
+ * read (the score is the record's expiry; writes prune the dead ones). Members whose value
  * is gone, unreadable or now another user's are dropped from the index.
  */
 export const listScript = script(`${prelude}
@@ -225,8 +226,8 @@ local now, ref = tonumber(ARGV[1]), ARGV[2]
 local found = {}
 for i, index in ipairs(KEYS) do
   local base = ARGV[2 + i]
-  local changed = redis.call('ZREMRANGEBYSCORE', index, '-inf', now) > 0
-  for _, id in ipairs(redis.call('ZRANGE', index, 0, -1)) do
+  local stale = false
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', index, '(' .. ARGV[1], '+inf')) do
     local v = read(base .. 's:' .. id)
     local e, sub = header(v)
     if e and sub == ref then
@@ -236,10 +237,10 @@ for i, index in ipairs(KEYS) do
       end
     else
       redis.call('ZREM', index, id)
-      changed = true
+      stale = true
     end
   end
-  if changed then tidy(index, now) end
+  if stale then tidy(index, now) end
 end
 return found
 `);
