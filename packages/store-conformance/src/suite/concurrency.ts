@@ -13,8 +13,8 @@ import {
 import { type TestSessionStoreOptions, validateOptions } from "./options.js";
 import { groupTimeout } from "./timeouts.js";
 
-type Op = "get" | "update" | "set" | "delete" | "logout";
-const ops: Op[] = ["get", "update", "set", "delete", "logout"];
+type Op = "get" | "update" | "touch" | "set" | "delete" | "logout";
+const ops: Op[] = ["get", "update", "touch", "set", "delete", "logout"];
 
 /** Concurrency: hundreds of parallel mixed operations end in the state a serial run would. */
 export function testConcurrency<S extends SessionStore>(options: TestSessionStoreOptions<S>): void {
@@ -49,6 +49,13 @@ export function testConcurrency<S extends SessionStore>(options: TestSessionStor
               checks.push(
                 store.update(id, next, lasting()).then((ok) => expect(ok, label).toBe(true)),
               );
+            } else if (op === "touch") {
+              model.set(id, session); // the data stays as it was
+              checks.push(
+                store
+                  .touch(id, lasting())
+                  .then((ok) => expect(ok, `${label}: touch() refused`).toBe(true)),
+              );
             } else if (op === "set") {
               const next = makeSession({ iss, sub: pick(subs), sid: unique("sid") });
               model.set(id, next);
@@ -80,6 +87,17 @@ export function testConcurrency<S extends SessionStore>(options: TestSessionStor
           const finals = await Promise.all([...model.keys()].map((id) => store.get(id)));
           const expected = [...model.values()];
           expect(finals, `seed ${seed}: final state`).toEqual(expected);
+          for (const sub of subs) {
+            const liveIds = [...model]
+              .filter(([, session]) => session?.user.sub === sub)
+              .map(([id]) => id)
+              .sort();
+            const listed = await store.listSessions({ iss, sub });
+            expect(
+              listed.map((entry) => entry.id).sort(),
+              `seed ${seed}: listSessions() of ${sub} after the parallel run`,
+            ).toEqual(liveIds);
+          }
           for (const sub of subs) {
             const live = [...model.values()].filter((s) => s?.user.sub === sub).length;
             expect(await store.deleteByLogoutToken({ iss, sub }), `seed ${seed}: ${sub}`).toBe(
