@@ -141,6 +141,16 @@ function resolveStore(store: unknown): SessionStore | undefined {
   return store as SessionStore;
 }
 
+// Options renamed before 1.0 (see CHANGELOG.md): refused with their new name, never ignored.
+const RENAMED_OPTIONS: Readonly<Record<string, string>> = {
+  logoutTokenReplayCache:
+    "`logoutTokenReplayStore` (methods `claimLogoutToken` and `releaseLogoutToken`)",
+  httpTimeout: "`providerTimeout`, in seconds (it was milliseconds)",
+};
+const RENAMED_ENV: Readonly<Record<string, string>> = {
+  AUTH_HTTP_TIMEOUT: "AUTH_PROVIDER_TIMEOUT, in seconds (it was milliseconds)",
+};
+
 // Options that only mean something with an OpenID Provider: given without `issuer`, they are a mistake.
 const OIDC_ONLY_OPTIONS = [
   "clientId",
@@ -152,7 +162,7 @@ const OIDC_ONLY_OPTIONS = [
   "allowedLoginParameters",
   "routes",
   "postLogoutRedirectUri",
-  "httpTimeout",
+  "providerTimeout",
   "discoveryCacheTtl",
   "refreshBuffer",
   "clockTolerance",
@@ -271,10 +281,11 @@ export function resolveConfig(options: AuthOptions = {}): AuthConfig {
       "`logoutTokenReplayStore` must have `claimLogoutToken(jti, expiresAt)` and `releaseLogoutToken(jti)` methods",
     );
   }
-  if ("logoutTokenReplayCache" in options) {
-    throw invalid(
-      "`logoutTokenReplayCache` was renamed `logoutTokenReplayStore` (methods `claimLogoutToken` and `releaseLogoutToken`)",
-    );
+  for (const [old, now] of Object.entries(RENAMED_OPTIONS)) {
+    if (old in options) throw invalid(`\`${old}\` was renamed ${now}`);
+  }
+  for (const [old, now] of Object.entries(RENAMED_ENV)) {
+    if (envText(env, old) !== undefined) throw invalid(`${old} was renamed ${now}`);
   }
   const otel = options.openTelemetry;
   if (

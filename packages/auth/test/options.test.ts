@@ -116,9 +116,15 @@ describe("OIDC options at createAuth", () => {
     expect(() => createAuth({ ...oidc, env: {}, logoutTokenReplayStore: {} as never })).toThrow(
       /logoutTokenReplayStore/,
     );
-    expect(() =>
-      createAuth({ ...oidc, env: {}, logoutTokenReplayCache: {} } as never),
-    ).toThrow(/renamed `logoutTokenReplayStore`/);
+    expect(() => createAuth({ ...oidc, env: {}, logoutTokenReplayCache: {} } as never)).toThrow(
+      /renamed `logoutTokenReplayStore`/,
+    );
+    expect(() => createAuth({ ...oidc, env: {}, httpTimeout: 5000 } as never)).toThrow(
+      /`httpTimeout` was renamed `providerTimeout`, in seconds/,
+    );
+    expect(() => createAuth({ ...oidc, env: { AUTH_HTTP_TIMEOUT: "5000" } })).toThrow(
+      /AUTH_HTTP_TIMEOUT was renamed AUTH_PROVIDER_TIMEOUT/,
+    );
   });
 
   it("reads the OIDC and session options from env; the client secret never shows in logs", () => {

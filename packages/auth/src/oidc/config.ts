@@ -63,8 +63,8 @@ export interface OidcOptions {
   routes?: Partial<OidcRoutes>;
   /** Where the provider sends the user after logout, absolute or a path on the app; register it with the provider. Env `AUTH_POST_LOGOUT_REDIRECT_URI`. @default `${appBaseUrl}/` */
   postLogoutRedirectUri?: string;
-  /** Timeout of every request to the provider, in milliseconds. Env `AUTH_HTTP_TIMEOUT`. @default 5000 */
-  httpTimeout?: number;
+  /** Timeout of every request to the provider (discovery, token, JWKS), in seconds. Env `AUTH_PROVIDER_TIMEOUT`. @default 5 */
+  providerTimeout?: number;
   /** How long discovery metadata is cached, in seconds. Env `AUTH_DISCOVERY_CACHE_TTL`. @default 600 */
   discoveryCacheTtl?: number;
   /** Refresh the access token this many seconds before it expires. Env `AUTH_REFRESH_BUFFER`. @default 60 */
@@ -99,7 +99,7 @@ export interface OidcConfig {
   readonly allowedLoginParameters: readonly string[];
   readonly routes: Readonly<OidcRoutes>;
   /** Milliseconds. */
-  readonly httpTimeout: number;
+  readonly providerTimeout: number;
   /** Seconds. */
   readonly discoveryCacheTtl: number;
   /** Seconds. */
@@ -373,10 +373,14 @@ export function resolveOidcConfig(
     authorizationParameters: Object.freeze(authorizationParameters),
     allowedLoginParameters: Object.freeze(allowedLoginParameters),
     routes: Object.freeze(routes),
-    httpTimeout: number(options.httpTimeout, env, "httpTimeout", "AUTH_HTTP_TIMEOUT", 5000, {
-      min: 1,
-      integer: true,
-    }),
+    providerTimeout: number(
+      options.providerTimeout,
+      env,
+      "providerTimeout",
+      "AUTH_PROVIDER_TIMEOUT",
+      5,
+      { min: 0.001, integer: false },
+    ),
     discoveryCacheTtl: number(
       options.discoveryCacheTtl,
       env,

@@ -11,7 +11,7 @@ export interface DiscoverOptions {
 
 /**
  * The provider's metadata (OpenID Connect Discovery), from the config's cache when fresh. One
- * fetch per issuer at a time, bounded by `httpTimeout`. Throws `OIDC_DISCOVERY_FAILED` (502).
+ * fetch per issuer at a time, bounded by `providerTimeout`. Throws `OIDC_DISCOVERY_FAILED` (502).
  */
 export function discover(
   config: OidcConfig,

@@ -14,7 +14,9 @@ export interface OauthHttpOptions {
 /** Timeout, custom fetch and (loopback issuers only) plain http, for oauth4webapi. */
 export function httpOptions(config: OidcConfig): OauthHttpOptions {
   // A factory, so each request gets its own timer.
-  const options: OauthHttpOptions = { signal: () => AbortSignal.timeout(config.httpTimeout) };
+  const options: OauthHttpOptions = {
+    signal: () => AbortSignal.timeout(config.providerTimeout * 1000),
+  };
   const fetchFunction = config.fetch;
   if (fetchFunction !== undefined) {
     options[oauth.customFetch] = (url, init) => fetchFunction(url, init as RequestInit);

@@ -232,7 +232,10 @@ export async function verifyLogoutToken(
         reason: "no_jwks_uri",
       });
     }
-    keys = config.jwksCache.get(as.jwks_uri, { timeout: config.httpTimeout, fetch: config.fetch });
+    keys = config.jwksCache.get(as.jwks_uri, {
+      timeout: config.providerTimeout * 1000,
+      fetch: config.fetch,
+    });
   }
   const now = options.now ?? Date.now();
 

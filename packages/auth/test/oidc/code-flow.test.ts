@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleCallback } from "../../src/oidc/callback.js";
-import { type FetchFunction, type OidcConfig, type OidcOptions, resolveOidcConfig } from "../../src/oidc/config.js";
+import {
+  type FetchFunction,
+  type OidcConfig,
+  type OidcOptions,
+  resolveOidcConfig,
+} from "../../src/oidc/config.js";
 import { discover } from "../../src/oidc/discovery.js";
 import { createLoginRequest } from "../../src/oidc/login.js";
 import { buildLogoutUrl } from "../../src/oidc/logout-url.js";
@@ -338,7 +343,7 @@ describe("client authentication", () => {
         init?.signal?.addEventListener("abort", () => reject(init.signal?.reason));
       });
     };
-    const slow = configFor(op, { fetch: hangingTokenEndpoint, httpTimeout: 100 });
+    const slow = configFor(op, { fetch: hangingTokenEndpoint, providerTimeout: 0.1 });
     const error = await refreshTokenSet(slow, session.tokenSet).catch((caught: unknown) => caught);
     expect(isOidcError(error, "OIDC_PROVIDER_UNAVAILABLE")).toBe(true);
     expect(isOidcError(error) && error.reason).toBe("timeout");
@@ -504,7 +509,7 @@ describe("discovery", () => {
       new Promise((_resolve, reject) => {
         init?.signal?.addEventListener("abort", () => reject(init.signal?.reason));
       });
-    const config = configFor(op, { fetch: hanging, httpTimeout: 50 });
+    const config = configFor(op, { fetch: hanging, providerTimeout: 0.05 });
     const error = await discover(config).catch((caught: unknown) => caught);
     expect(isOidcError(error, "OIDC_DISCOVERY_FAILED")).toBe(true);
     expect(isOidcError(error) && error.reason).toBe("timeout");

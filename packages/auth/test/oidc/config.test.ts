@@ -34,7 +34,7 @@ describe("resolveOidcConfig", () => {
       redirectUri: "https://app.example/auth/callback",
       postLogoutRedirectUri: "https://app.example/",
       scope: "openid profile email offline_access",
-      httpTimeout: 5000,
+      providerTimeout: 5,
       discoveryCacheTtl: 600,
       refreshBuffer: 60,
       clockTolerance: 30,
@@ -60,7 +60,7 @@ describe("resolveOidcConfig", () => {
       {
         ...env,
         AUTH_SCOPE: "openid  email",
-        AUTH_HTTP_TIMEOUT: "2500",
+        AUTH_PROVIDER_TIMEOUT: "2.5",
         AUTH_DISCOVERY_CACHE_TTL: "30",
         AUTH_CLIENT_AUTH_METHOD: "client_secret_post",
         AUTH_POST_LOGOUT_REDIRECT_URI: "/goodbye",
@@ -69,7 +69,7 @@ describe("resolveOidcConfig", () => {
     );
     expect(config.clientId).toBe("from-options");
     expect(config.scope).toBe("openid email");
-    expect(config.httpTimeout).toBe(2500);
+    expect(config.providerTimeout).toBe(2.5);
     expect(config.discoveryCacheTtl).toBe(30);
     expect(config.clientAuthMethod).toBe("client_secret_post");
     expect(config.appBaseUrl).toBe("https://app.example/base");
@@ -182,11 +182,11 @@ describe("resolveOidcConfig", () => {
   });
 
   it("validates numbers", () => {
-    expect(configError({}, { ...env, AUTH_HTTP_TIMEOUT: "soon" }).message).toContain(
-      "AUTH_HTTP_TIMEOUT",
+    expect(configError({}, { ...env, AUTH_PROVIDER_TIMEOUT: "soon" }).message).toContain(
+      "AUTH_PROVIDER_TIMEOUT",
     );
-    expect(configError({ httpTimeout: 0 }).message).toContain("httpTimeout");
-    expect(configError({ httpTimeout: Number.NaN }).message).toContain("httpTimeout");
+    expect(configError({ providerTimeout: 0 }).message).toContain("providerTimeout");
+    expect(configError({ providerTimeout: Number.NaN }).message).toContain("providerTimeout");
     expect(configError({ maxTransactions: 1.5 }).message).toContain("maxTransactions");
     expect(configError({ refreshBuffer: -1 }).message).toContain("refreshBuffer");
   });
