@@ -23,6 +23,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <strong>sessionkit demo</strong>
           <a href="/">Home</a>
           <a href="/profile">Profile</a>
+          <a href="/sessions" data-testid="nav-sessions">
+            Your sessions
+          </a>
           <a href="/store">Session store</a>
           <span className="spacer" />
           <span className="muted" data-testid="store-kind">

@@ -53,6 +53,12 @@ export default async function HomePage() {
             userinfo API with <code>auth.getAccessToken()</code>.
           </li>
           <li>
+            <a href="/sessions">/sessions</a> lists where you are signed in (
+            <code>auth.listSessions()</code>) and signs other devices out (
+            <code>auth.revokeSession(id)</code>, <code>auth.revokeOtherSessions()</code>) with a
+            stateful store.
+          </li>
+          <li>
             <a href="/store">/store</a> shows which session store this instance uses.
           </li>
         </ul>

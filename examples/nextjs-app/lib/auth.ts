@@ -1,4 +1,6 @@
-import { type Auth, createAuth } from "@sessionkit/auth";
+import { type Auth, createAuth, type SessionData, type SessionEvent } from "@sessionkit/auth";
+import { headers } from "next/headers";
+import { deviceLabel } from "./device";
 import { createSessionStore, type StoreChoice } from "./session-store";
 
 /** The app's auth instance and the store it runs with. */
@@ -13,6 +15,24 @@ const INSTANCE = Symbol.for("sessionkit.demo.auth");
 type Holder = { [INSTANCE]?: Promise<DemoAuth> };
 
 /**
+ * Records which device signed in, for the "Your sessions" page. `beforeSessionSaved` is not
+ * handed the request, but it runs inside the callback route, which `proxy.ts` serves: there
+ * `headers()` reads the callback request's headers (the browser that signed in).
+ */
+async function withDevice(session: SessionData): Promise<SessionData> {
+  const userAgent = await headers().then(
+    (requestHeaders) => requestHeaders.get("user-agent"),
+    () => null, // called outside a request: no label rather than a refused login
+  );
+  return { ...session, device: deviceLabel(userAgent) };
+}
+
+/** The demo's audit log: one line per session event on the server's output (never a token). */
+function logSessionEvent(event: SessionEvent) {
+  console.info(`[session] ${JSON.stringify(event)}`);
+}
+
+/**
  * Created on first use rather than at import, so `next build` needs no secret.
  * Everything else comes from env: AUTH_SECRET, AUTH_ISSUER, AUTH_CLIENT_ID,
  * AUTH_CLIENT_SECRET, APP_BASE_URL and SESSION_STORE.
@@ -20,7 +40,11 @@ type Holder = { [INSTANCE]?: Promise<DemoAuth> };
 export function getAuth(): Promise<DemoAuth> {
   const holder = globalThis as Holder;
   holder[INSTANCE] ??= createSessionStore().then((store) => ({
-    auth: createAuth({ sessionStore: store.store }),
+    auth: createAuth({
+      sessionStore: store.store,
+      beforeSessionSaved: withDevice,
+      onSessionEvent: logSessionEvent,
+    }),
     store,
   }));
   return holder[INSTANCE];
