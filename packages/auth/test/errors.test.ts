@@ -4,6 +4,7 @@ import { AuthError, isAuthError, toAuthError } from "../src/errors.js";
 import { isOidcError, OidcError } from "../src/oidc/oidc-error.js";
 import { describeFailure } from "../src/routes/responses.js";
 import { isSessionStoreError, SessionStoreError } from "../src/store/session-store-error.js";
+import { generateSessionCookie } from "../src/testing/generate-session-cookie.js";
 
 describe("the error model", () => {
   it("derives every status from the code: OIDC codes 4xx/502, a bug 500, a store failure 503", () => {
@@ -74,5 +75,12 @@ describe("the error model", () => {
       expect(error.message).not.toContain("rt-secret-value");
       expect(inspect(error, { depth: 0 })).toContain(error.code);
     }
+  });
+
+  it("a bad argument is AUTH_INVALID_ARGUMENT, e.g. a short secret for generateSessionCookie", async () => {
+    const session = { user: { sub: "alice" }, tokenSet: {} };
+    const error = await generateSessionCookie(session, { secret: "short" }).catch((e) => e);
+    expect(isAuthError(error, "AUTH_INVALID_ARGUMENT")).toBe(true);
+    expect(error.message).not.toContain("short");
   });
 });

@@ -1,3 +1,4 @@
+import { AuthError } from "../errors.js";
 import { expClaim } from "../session/expiry.js";
 import { createSealer } from "../session/sealer.js";
 import type { SessionData, SessionInternal } from "../store/types.js";
@@ -32,7 +33,10 @@ export async function generateSessionCookie(
   const now = Date.now();
   const secrets = typeof options.secret === "string" ? [options.secret] : [...options.secret];
   if (secrets.length === 0 || secrets.some((s) => typeof s !== "string" || s.length < 32)) {
-    throw new TypeError("generateSessionCookie: `secret` must be at least 32 characters");
+    throw new AuthError(
+      "AUTH_INVALID_ARGUMENT",
+      "generateSessionCookie: `secret` must be at least 32 characters",
+    );
   }
   const expiresAt = options.expiresAt ?? session.internal?.expiresAt ?? now + DAY_MS;
   const internal: SessionInternal = {
