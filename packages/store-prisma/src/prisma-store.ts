@@ -24,7 +24,7 @@ import {
   type SessionDelegate,
 } from "./session-delegate.js";
 import { takeRow } from "./take-row.js";
-import { attempt } from "./to-store-error.js";
+import { attempt, isUniqueViolation } from "./to-store-error.js";
 
 /** Options of {@link prismaStore}. */
 export interface PrismaStoreOptions {
@@ -62,7 +62,7 @@ export interface PurgeExpiredOptions {
 }
 
 /**
- * A {@link SessionStore} in a SQL table through Prisma, plus the expired-row purge for a cron
+ * A `SessionStore` in a SQL table through Prisma, plus the expired-row purge for a cron
  * job. `claimLogoutToken`/`releaseLogoutToken` and `acquireRefreshLease`/`releaseRefreshLease`
  * are there when the client has their models (see {@link PrismaStoreOptions}).
  */
@@ -184,9 +184,9 @@ export function prismaStore(prisma: object, options: PrismaStoreOptions = {}): P
           await upsert();
         } catch (error) {
           // Where Prisma emulates upsert (MySQL: read, then insert), a concurrent `set` of the
-          // same id can win the insert; the second try then updates.
-          const code = (error as { code?: unknown } | null)?.code;
-          if (code !== "P2002" && code !== "P2034") throw error;
+          // same id can win the insert; the second try then updates. (Deadlock victims are
+          // run again by `attempt`.)
+          if (!isUniqueViolation(error)) throw error;
           await upsert();
         }
       });

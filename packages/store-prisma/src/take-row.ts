@@ -1,5 +1,5 @@
 import type { ModelDelegate, Where } from "./session-delegate.js";
-import { attempt, isUniqueViolation, toStoreError } from "./to-store-error.js";
+import { attempt, isUniqueViolation, retryConflicts, toStoreError } from "./to-store-error.js";
 
 /** How often a take retries when the row it saw vanished before it could rewrite it. */
 const ROUNDS = 3;
@@ -24,7 +24,7 @@ export async function takeRow<Row, K extends keyof Row & string>(
   const select = { [key]: true } as { [P in K]: true };
   for (let round = 0; round < ROUNDS; round++) {
     try {
-      await delegate.create({ data: row, select });
+      await retryConflicts(() => delegate.create({ data: row, select }));
       return true;
     } catch (error) {
       if (!isUniqueViolation(error)) throw toStoreError(error, operation);

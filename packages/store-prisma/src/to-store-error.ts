@@ -125,6 +125,42 @@ export function toStoreError(error: unknown, operation: string): SessionStoreErr
   );
 }
 
-/** Runs one store operation, turning whatever Prisma throws into a {@link SessionStoreError}. */
+/**
+ * Whether the database chose this statement as a deadlock victim or refused it as a write
+ * conflict (`P2034`; MySQL/MariaDB 1213, PostgreSQL 40P01/40001). Nothing of it was applied.
+ */
+export function isWriteConflict(error: unknown): boolean {
+  for (const fields of chain(error)) {
+    if (fields.code === "P2034" || fields.kind === "TransactionWriteConflict") return true;
+    if (codesOf(fields).some((code) => code === "1213" || code === "40P01" || code === "40001")) {
+      return true;
+    }
+  }
+  return false;
+}
+
+const CONFLICT_ATTEMPTS = 4;
+
+/**
+ * Runs one statement again when the database rolled it back as a deadlock victim. InnoDB
+ * deadlocks a DELETE through a secondary index (a logout) against an UPDATE by primary key
+ * (a touch) of the same row; the victim was rolled back whole, so running it again is exactly
+ * running it a moment later. A short random pause keeps two victims from meeting again.
+ */
+export async function retryConflicts<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt >= CONFLICT_ATTEMPTS || !isWriteConflict(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+    }
+  }
+}
+
+/**
+ * Runs one store operation (deadlock victims run again), turning whatever Prisma throws into
+ * a {@link SessionStoreError}.
+ */
 export const attempt = <T>(operation: string, run: () => Promise<T>): Promise<T> =>
-  storeCall(operation, run, toStoreError);
+  storeCall(operation, () => retryConflicts(run), toStoreError);
