@@ -34,9 +34,10 @@ export class SessionStoreError extends Error {
   override readonly name = "SessionStoreError";
   readonly code: SessionStoreErrorCode;
   /**
-   * How long to wait before retrying, in seconds (like HTTP `Retry-After`), when the driver knows:
-   * DynamoDB sets it on `STORE_THROTTLED`, Redis on the `STORE_UNAVAILABLE` it answers while
-   * failing fast after a timeout. `undefined` otherwise.
+   * How long to wait before retrying, in seconds (like HTTP `Retry-After`), when the driver knows.
+   * `@sessionkit/store-dynamodb` sets it (1 s) on `STORE_THROTTLED`; `@sessionkit/store-redis` on
+   * the `STORE_UNAVAILABLE` of an operation that timed out or was refused while failing fast;
+   * `@sessionkit/store-prisma` never. `undefined` when not known.
    */
   readonly retryAfter: number | undefined;
 
