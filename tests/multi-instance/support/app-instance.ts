@@ -4,7 +4,14 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Auth, createAuth, type SessionStore } from "@sessionkit/auth";
+import {
+  type Auth,
+  createAuth,
+  isAuthError,
+  isPassThrough,
+  mergeAuthResponse,
+  type SessionStore,
+} from "@sessionkit/auth";
 import { NextRequest } from "next/server.js";
 import type { InstanceConfig, InstanceMessage, StoreConfig } from "./instance-config.ts";
 
@@ -100,11 +107,42 @@ async function toNextRequest(request: IncomingMessage, appBaseUrl: string): Prom
   });
 }
 
+/**
+ * The app's own route `GET /api/token[?refresh=1]`: what a route handler does with
+ * `auth.getAccessToken(request, response, { refresh })`, answered as JSON like the built-in route.
+ */
+async function appTokenRoute(auth: Auth, request: NextRequest): Promise<Response> {
+  const cookies = new Response(null);
+  try {
+    const token = await auth.getAccessToken(request, cookies, {
+      refresh: request.nextUrl.searchParams.get("refresh") === "1",
+    });
+    const result =
+      token === null
+        ? Response.json({ error: "not_signed_in" }, { status: 401 })
+        : Response.json(token);
+    for (const cookie of cookies.headers.getSetCookie())
+      result.headers.append("set-cookie", cookie);
+    return result;
+  } catch (error) {
+    const status = isAuthError(error) ? error.status : 500;
+    if (status >= 500) report("getAccessToken failed", error);
+    const code = isAuthError(error) ? error.code : "unexpected";
+    return Response.json({ error: code }, { status });
+  }
+}
+
 async function answer(auth: Auth, request: IncomingMessage, response: ServerResponse) {
   const nextRequest = await toNextRequest(request, config!.auth.appBaseUrl);
-  const result = await auth.middleware(nextRequest);
-  // Not an auth route: the middleware let the request through; this app's "page" is empty.
-  const passedThrough = result.headers.has("x-middleware-next");
+  let result: Response = await auth.middleware(nextRequest);
+  // Not an auth route: the middleware let the request through to the app.
+  let passedThrough = isPassThrough(result);
+  if (passedThrough && nextRequest.nextUrl.pathname === "/api/token") {
+    // As in a Next app: the middleware's cookies (a rolled session) go out with the route's answer.
+    result = mergeAuthResponse(result, await appTokenRoute(auth, nextRequest));
+    passedThrough = false;
+  }
+  // Any other page of this app is empty.
   const status = passedThrough ? 200 : result.status;
   const headers: Record<string, string | string[]> = {};
   result.headers.forEach((value, key) => {

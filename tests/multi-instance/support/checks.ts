@@ -12,8 +12,19 @@ export interface RoundResult {
   distinctTokens: number;
 }
 
+/** Options of {@link refreshRound}. */
+export interface RoundOptions {
+  /** Parallel requests, alternating between the instances. */
+  requests: number;
+  /**
+   * What each request asks for: the built-in route (`/auth/access-token`) or the test app's
+   * `/api/token?refresh=1` (`auth.getAccessToken(request, response, { refresh: true })`).
+   */
+  path: string;
+}
+
 /**
- * Fires `requests` parallel `GET /auth/access-token` with the user's current cookies, alternating
+ * Fires parallel requests for an access token with the user's current cookies, alternating
  * between `instances`, and checks what the issue asks: every request 200 with an access token the
  * provider accepts at userinfo, every refresh token presented to the provider once and honoured, no
  * grant revoked, and the session still there on every instance afterwards.
@@ -22,15 +33,13 @@ export async function refreshRound(
   user: User,
   instances: readonly AppInstance[],
   watched: WatchedProvider,
-  requests: number,
+  { requests, path }: RoundOptions,
 ): Promise<RoundResult> {
   const { ledger, op } = watched;
   const usesBefore = ledger.uses.length;
   const targets = Array.from({ length: requests }, (_, i) => instances[i % instances.length]!);
   // Every request carries the same cookies, as parallel fetches from one page do.
-  const responses = await Promise.all(
-    targets.map((target) => user.send(target, "/auth/access-token")),
-  );
+  const responses = await Promise.all(targets.map((target) => user.send(target, path)));
   const answers = await Promise.all(
     responses.map(async (response, i) => ({
       instance: targets[i]!.name,

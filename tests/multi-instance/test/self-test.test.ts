@@ -28,7 +28,10 @@ describe("the multi-instance checks, against instances that do not coordinate", 
     await user.login(a);
     // Neither refresh reaches the provider before the other has started: both spend the same token.
     watched.holdTokenRequests(2);
-    const result = await refreshRound(user, [a, b], watched, 20);
+    const result = await refreshRound(user, [a, b], watched, {
+      requests: 20,
+      path: "/auth/access-token",
+    });
     expect(result.problems.join("\n")).toMatch(/was presented 2 times/);
   });
 
