@@ -20,8 +20,9 @@ const DROPPED = new Set([
 /**
  * Reads the payload of an `@auth0/nextjs-auth0` v4 session cookie as our
  * `SessionData`: its times are epoch seconds (ours milliseconds), its token
- * type is `token_type`, its `sid` may be `""`, and it has no issuer (we take
- * the configured one). `null` when the payload is not such a session.
+ * type is `token_type`, its `sid` may be `""`, and it has no issuer (the caller
+ * passes the provider's discovered one, so back-channel logout finds the
+ * session). `null` when the payload is not such a session.
  */
 export function fromNextjsAuth0(
   payload: Record<string, unknown>,

@@ -1,5 +1,6 @@
 import type { AuthConfig } from "../config.js";
 import { AuthError, storeUnavailable } from "../errors.js";
+import { discover } from "../oidc/discovery.js";
 import { SessionStoreError } from "../store/session-store-error.js";
 import { isSessionData, remainingSeconds } from "../store/stored-session.js";
 import type { SessionData, SessionInternal, SessionStore } from "../store/types.js";
@@ -253,7 +254,7 @@ export function createSessionCore(
 
     if (opened.format === "nextjs-auth0") {
       if (!acceptCookie) return invalid(names, "unreadable-cookie");
-      const session = fromNextjsAuth0(opened.payload, config.oidc?.issuer);
+      const session = fromNextjsAuth0(opened.payload, await sessionIssuer());
       if (!session) return invalid(names, "unreadable-cookie");
       if (session.internal.expiresAt <= now || !withinAbsolute(session, now)) {
         return invalid(names, "expired");
@@ -270,6 +271,19 @@ export function createSessionCore(
     const { exp, ses, ref, ea } = opened.payload;
     if (typeof exp !== "number") return invalid(names, "unreadable-cookie");
     if (exp * 1000 <= now) return invalid(names, "expired");
+  // The issuer a session records must be the one logout tokens carry: the provider's own spelling
+  // from discovery (cached). If discovery fails, the configured issuer as a URL's href, which is
+  // what discovery checks the provider's issuer against, so the two agree.
+  async function sessionIssuer(): Promise<string | undefined> {
+    const oidc = config.oidc;
+    if (!oidc) return undefined;
+    try {
+      return (await discover(oidc)).issuer;
+    } catch {
+      return new URL(oidc.issuer).href;
+    }
+  }
+
     if (ses !== undefined) {
       if (!isSessionData(ses) || !acceptCookie) return invalid(names, "unreadable-cookie");
       if (ses.internal.expiresAt <= now || !withinAbsolute(ses, now)) {
