@@ -48,7 +48,10 @@ export interface VerifyLogoutTokenOptions {
 export interface VerifiedLogoutToken extends LogoutTokenClaims {
   /** The token's unique id (already claimed in the replay cache). */
   jti: string;
-  /** When the token expires, in epoch milliseconds. */
+  /**
+   * Until when the token is accepted, in epoch milliseconds: the earlier of `exp` and `iat` plus
+   * the maximum age (plus clock tolerance); the replay memory keeps its `jti` that long.
+   */
   expiresAt: number;
 }
 
@@ -87,11 +90,8 @@ export function checkLogoutTokenClaims(
   payload: JWTPayload,
   expected: LogoutTokenExpectations,
 ): VerifiedLogoutToken {
-  if (header.typ !== undefined) {
-    const typ = String(header.typ).toLowerCase();
-    if (typ !== "logout+jwt" && typ !== "application/logout+jwt") {
-      throw invalid("typ_invalid", 'The logout token\'s "typ" is not logout+jwt');
-    }
+  if (!isAcceptedTyp(header.typ)) {
+    throw invalid("typ_invalid", 'The logout token\'s "typ" names another kind of token');
   }
   if (payload.iss !== expected.issuer) {
     throw invalid("issuer_mismatch", "The logout token's issuer is not the configured provider");
@@ -111,11 +111,19 @@ export function checkLogoutTokenClaims(
   if (payload.iat < now - expected.maxTokenAge - tolerance) {
     throw invalid("too_old", "The logout token was issued too long ago");
   }
-  if (typeof payload.exp !== "number" || !Number.isFinite(payload.exp)) {
-    throw invalid("exp_missing", 'The logout token has no numeric "exp"');
-  }
-  if (payload.exp <= now - tolerance) {
-    throw invalid("expired", "The logout token has expired");
+  // Accepted until both bounds pass: `exp` (when present, as the final spec requires; earlier
+  // drafts, e.g. glewlwyd 2.7, send none) and `iat` + the maximum age. The replay memory lasts
+  // exactly as long, so a token is never accepted again once its jti is forgotten.
+  const iatBound = payload.iat + expected.maxTokenAge + tolerance;
+  let acceptedUntil = iatBound;
+  if (payload.exp !== undefined) {
+    if (typeof payload.exp !== "number" || !Number.isFinite(payload.exp)) {
+      throw invalid("exp_invalid", '"exp" must be a number');
+    }
+    if (payload.exp <= now - tolerance) {
+      throw invalid("expired", "The logout token has expired");
+    }
+    acceptedUntil = Math.min(iatBound, payload.exp + tolerance);
   }
   if (!isObject(payload.events) || !isObject(payload.events[BACKCHANNEL_LOGOUT_EVENT])) {
     throw invalid("events_invalid", "The logout token lacks the back-channel logout event");
@@ -140,8 +148,21 @@ export function checkLogoutTokenClaims(
     ...(sid === undefined ? {} : { sid }),
     ...(sub === undefined ? {} : { sub }),
     jti: payload.jti,
-    expiresAt: Math.ceil(payload.exp * 1000),
+    expiresAt: Math.ceil(acceptedUntil * 1000),
   };
+}
+
+// `typ` values that say "a logout token" or just "a JWT" (Back-Channel Logout 1.0 §2.4 allows
+// untyped tokens; glewlwyd 2.7 and Keycloak before 2024 send `JWT`). Any other value names
+// another kind of token (`at+jwt`, `secevent+jwt`…) and is refused; the `events` and `nonce`
+// checks keep an ID token from passing as a logout token whatever its `typ`.
+const ACCEPTED_TYPS = new Set(["logout+jwt", "jwt"]);
+
+function isAcceptedTyp(typ: unknown): boolean {
+  if (typ === undefined) return true;
+  if (typeof typ !== "string") return false;
+  const lower = typ.toLowerCase();
+  return ACCEPTED_TYPS.has(lower.startsWith("application/") ? lower.slice(12) : lower);
 }
 
 function joseError(error: unknown): OidcError {
@@ -193,9 +214,10 @@ function joseError(error: unknown): OidcError {
 
 /**
  * Verifies an OIDC back-channel logout token: the request (form-encoded POST, size cap), the
- * signature against the provider's JWKS (asymmetric algorithms only), `typ`, `iss`, `aud`, `iat`,
- * `exp`, the back-channel event, no `nonce`, `sid` or `sub`, and a `jti` not seen before (claimed
- * last, so a bad token burns nothing). Pass the request, or an already extracted token string.
+ * signature against the provider's JWKS (asymmetric algorithms only), `typ` (`logout+jwt`, `JWT`
+ * or none), `iss`, `aud`, `iat`, `exp` (when present), the back-channel event, no `nonce`, `sid`
+ * or `sub`, and a `jti` not seen before (claimed last, so a bad token burns nothing). Pass the
+ * request, or an already extracted token string.
  * Throws {@link OidcError}: `OIDC_LOGOUT_REQUEST_INVALID` / `OIDC_LOGOUT_TOKEN_INVALID` (400, or
  * 405 for a wrong method) or, when the provider cannot be reached, `OIDC_DISCOVERY_FAILED` /
  * `OIDC_PROVIDER_UNAVAILABLE` (502).

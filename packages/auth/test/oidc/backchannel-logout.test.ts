@@ -155,7 +155,6 @@ describe("forged logout tokens", () => {
     ["another issuer", { iss: "https://evil.example" }, "issuer_mismatch"],
     ["another audience", { aud: "another-client" }, "audience_mismatch"],
     ["an expired token", { exp: Math.floor(Date.now() / 1000) - 3600 }, "expired"],
-    ["no exp", { exp: undefined }, "exp_missing"],
     ["no iat", { iat: undefined }, "iat_missing"],
     ["an iat in the future", { iat: Math.floor(Date.now() / 1000) + 3600 }, "iat_in_future"],
     ["an old iat", { iat: Math.floor(Date.now() / 1000) - 3600 }, "too_old"],
@@ -170,7 +169,7 @@ describe("forged logout tokens", () => {
     ["neither sid nor sub", { sid: undefined, sub: undefined }, "sid_and_sub_missing"],
     ["a non-string sid", { sid: 42 }, "sid_invalid"],
     ["no jti", { jti: undefined }, "jti_missing"],
-    ["a typ that is not logout+jwt", {}, "typ_invalid", { typ: "JWT" }],
+    ["a typ that names another kind of token", {}, "typ_invalid", { typ: "at+jwt" }],
   ];
   for (const [name, overrides, reason, header] of cases) {
     it(`rejects ${name}`, async () => {
