@@ -34,35 +34,82 @@ export function testBackChannelLogout<S extends SessionStore>(
     it("with only a sid, ends every session of that iss+sid and counts them", () =>
       withStore(o, async (store) => {
         const p = await population(store);
-        expect(await store.deleteByLogoutToken({ iss: p.iss, sid: p.s1 })).toBe(2);
-        expect(await p.alive()).toEqual({ a1: false, a2: true, b1: false, other: true });
+        expect(
+          await store.deleteByLogoutToken({ iss: p.iss, sid: p.s1 }),
+          "a sid-only logout must end both sessions of that iss+sid (alice's and bob's) and count 2",
+        ).toBe(2);
+        expect(await p.alive(), "a sid-only logout ended the wrong sessions").toEqual({
+          a1: false,
+          a2: true,
+          b1: false,
+          other: true,
+        });
       }));
 
     it("with only a sub, ends every session of that iss+sub and counts them", () =>
       withStore(o, async (store) => {
         const p = await population(store);
-        expect(await store.deleteByLogoutToken({ iss: p.iss, sub: p.alice })).toBe(2);
-        expect(await p.alive()).toEqual({ a1: false, a2: false, b1: true, other: true });
+        expect(
+          await store.deleteByLogoutToken({ iss: p.iss, sub: p.alice }),
+          "a sub-only logout must end both of alice's sessions at this issuer and count 2",
+        ).toBe(2);
+        expect(await p.alive(), "a sub-only logout ended the wrong sessions").toEqual({
+          a1: false,
+          a2: false,
+          b1: true,
+          other: true,
+        });
       }));
 
     it("with a sid and a sub, ends only sessions matching both (not the union)", () =>
       withStore(o, async (store) => {
         const p = await population(store);
-        expect(await store.deleteByLogoutToken({ iss: p.iss, sid: p.s1, sub: p.alice })).toBe(1);
-        expect(await p.alive()).toEqual({ a1: false, a2: true, b1: true, other: true });
-        expect(await store.deleteByLogoutToken({ iss: p.iss, sid: p.s2, sub: p.bob })).toBe(0);
-        expect(await p.alive()).toEqual({ a1: false, a2: true, b1: true, other: true });
+        expect(
+          await store.deleteByLogoutToken({ iss: p.iss, sid: p.s1, sub: p.alice }),
+          "with sid and sub, only the session matching both ends (not the union)",
+        ).toBe(1);
+        expect(
+          await p.alive(),
+          "with sid and sub, it ended a session matching only one of them (a union)",
+        ).toEqual({ a1: false, a2: true, b1: true, other: true });
+        expect(
+          await store.deleteByLogoutToken({ iss: p.iss, sid: p.s2, sub: p.bob }),
+          "with a sid and a sub that match no single session, nothing ends",
+        ).toBe(0);
+        expect(
+          await p.alive(),
+          "with a sid and a sub that match no single session, something ended",
+        ).toEqual({ a1: false, a2: true, b1: true, other: true });
       }));
 
     it("never ends a session of another issuer", () =>
       withStore(o, async (store) => {
         const p = await population(store);
         const stranger = newIssuer();
-        expect(await store.deleteByLogoutToken({ iss: stranger, sid: p.s1 })).toBe(0);
-        expect(await store.deleteByLogoutToken({ iss: stranger, sub: p.alice })).toBe(0);
-        expect(await p.alive()).toEqual({ a1: true, a2: true, b1: true, other: true });
-        expect(await store.deleteByLogoutToken({ iss: p.otherIss, sub: p.alice })).toBe(1);
-        expect(await p.alive()).toEqual({ a1: true, a2: true, b1: true, other: false });
+        expect(
+          await store.deleteByLogoutToken({ iss: stranger, sid: p.s1 }),
+          "a logout of another issuer counted sessions of this one",
+        ).toBe(0);
+        expect(
+          await store.deleteByLogoutToken({ iss: stranger, sub: p.alice }),
+          "a logout of another issuer counted sessions of this one",
+        ).toBe(0);
+        expect(await p.alive(), "a logout of another issuer ended sessions of this one").toEqual({
+          a1: true,
+          a2: true,
+          b1: true,
+          other: true,
+        });
+        expect(
+          await store.deleteByLogoutToken({ iss: p.otherIss, sub: p.alice }),
+          "the other issuer's logout by sub",
+        ).toBe(1);
+        expect(await p.alive(), "the other issuer's logout ended the wrong sessions").toEqual({
+          a1: true,
+          a2: true,
+          b1: true,
+          other: false,
+        });
       }));
 
     it("ends all of a user's many sessions, with and without a sid", () =>
@@ -77,20 +124,37 @@ export function testBackChannelLogout<S extends SessionStore>(
         );
         const bystander = newId();
         await put(store, bystander, makeSession({ iss, sub: unique("sub") }));
-        expect(await store.deleteByLogoutToken({ iss, sub })).toBe(30);
-        expect((await Promise.all(ids.map((id) => store.get(id)))).every((s) => s === null)).toBe(
-          true,
-        );
-        expect(await store.get(bystander)).not.toBeNull();
+        expect(
+          await store.deleteByLogoutToken({ iss, sub }),
+          "a sub-only logout must end all 30 of the user's sessions",
+        ).toBe(30);
+        const left = (await Promise.all(ids.map((id) => store.get(id)))).filter(Boolean).length;
+        expect(left, "sessions of the user left alive after a sub-only logout").toBe(0);
+        expect(
+          await store.get(bystander),
+          "a sub-only logout ended another user's session",
+        ).not.toBeNull();
       }));
 
     it("counts only what it ended: a second identical token ends nothing", () =>
       withStore(o, async (store) => {
         const p = await population(store);
-        expect(await store.deleteByLogoutToken({ iss: p.iss, sub: p.alice })).toBe(2);
-        expect(await store.deleteByLogoutToken({ iss: p.iss, sub: p.alice })).toBe(0);
-        expect(await store.deleteByLogoutToken({ iss: p.iss, sid: p.s2 })).toBe(0);
-        expect(await store.deleteByLogoutToken({ iss: p.iss, sid: p.s1 })).toBe(1);
+        expect(
+          await store.deleteByLogoutToken({ iss: p.iss, sub: p.alice }),
+          "the first logout by sub",
+        ).toBe(2);
+        expect(
+          await store.deleteByLogoutToken({ iss: p.iss, sub: p.alice }),
+          "a second identical logout counted sessions already ended",
+        ).toBe(0);
+        expect(
+          await store.deleteByLogoutToken({ iss: p.iss, sid: p.s2 }),
+          "a logout by sid counted a session already ended by sub",
+        ).toBe(0);
+        expect(
+          await store.deleteByLogoutToken({ iss: p.iss, sid: p.s1 }),
+          "a logout by sid must count only bob's session left",
+        ).toBe(1);
       }));
 
     it("rejects a token with neither sid nor sub, ending nothing", () =>
@@ -98,12 +162,20 @@ export function testBackChannelLogout<S extends SessionStore>(
         const p = await population(store);
         const bad: LogoutTokenClaims[] = [{ iss: p.iss }, { iss: p.iss, sid: "", sub: "" }];
         for (const claims of bad) {
-          await expect(store.deleteByLogoutToken(claims)).rejects.toMatchObject({
+          await expect(
+            store.deleteByLogoutToken(claims),
+            `a logout token with neither sid nor sub (${JSON.stringify(claims)}) must be refused`,
+          ).rejects.toMatchObject({
             name: "SessionStoreError",
             code: "STORE_INVALID_ARGUMENT",
           });
         }
-        expect(await p.alive()).toEqual({ a1: true, a2: true, b1: true, other: true });
+        expect(await p.alive(), "a rejected logout token ended sessions").toEqual({
+          a1: true,
+          a2: true,
+          b1: true,
+          other: true,
+        });
       }));
 
     it("the index goes with a deleted session: a reused id is not ended by its old sid/sub", () =>
@@ -113,14 +185,28 @@ export function testBackChannelLogout<S extends SessionStore>(
         const id = newId();
         await put(store, id, makeSession({ iss, sub: oldSub, sid: oldSid }));
         await store.delete(id);
-        expect(await store.deleteByLogoutToken({ iss, sid: oldSid })).toBe(0);
-        expect(await store.deleteByLogoutToken({ iss, sub: oldSub })).toBe(0);
+        expect(
+          await store.deleteByLogoutToken({ iss, sid: oldSid }),
+          "a deleted session's sid index entry was still counted",
+        ).toBe(0);
+        expect(
+          await store.deleteByLogoutToken({ iss, sub: oldSub }),
+          "a deleted session's sub index entry was still counted",
+        ).toBe(0);
         // The same id now holds someone else's session: a stale index entry would end it.
         const fresh = makeSession({ iss, sub: unique("sub"), sid: unique("sid") });
         await put(store, id, fresh);
-        expect(await store.deleteByLogoutToken({ iss, sid: oldSid })).toBe(0);
-        expect(await store.deleteByLogoutToken({ iss, sub: oldSub })).toBe(0);
-        expect(await store.get(id)).toEqual(fresh);
+        expect(
+          await store.deleteByLogoutToken({ iss, sid: oldSid }),
+          "a stale sid index entry ended the id's new session",
+        ).toBe(0);
+        expect(
+          await store.deleteByLogoutToken({ iss, sub: oldSub }),
+          "a stale sub index entry ended the id's new session",
+        ).toBe(0);
+        expect(await store.get(id), "a stale index entry ended the id's new session").toEqual(
+          fresh,
+        );
       }));
 
     it("the index follows an overwrite: set() with a new sid/sub forgets the old ones", () =>
@@ -131,11 +217,26 @@ export function testBackChannelLogout<S extends SessionStore>(
         const [oldSid, newSid] = [unique("sid"), unique("sid")];
         await put(store, id, makeSession({ iss, sub: oldSub, sid: oldSid }));
         await put(store, id, makeSession({ iss, sub: newSub, sid: newSid }));
-        expect(await store.deleteByLogoutToken({ iss, sid: oldSid })).toBe(0);
-        expect(await store.deleteByLogoutToken({ iss, sub: oldSub })).toBe(0);
-        expect(await store.get(id)).not.toBeNull();
-        expect(await store.deleteByLogoutToken({ iss, sid: newSid, sub: newSub })).toBe(1);
-        expect(await store.get(id)).toBeNull();
+        expect(
+          await store.deleteByLogoutToken({ iss, sid: oldSid }),
+          "set() with a new sid left the old sid indexed",
+        ).toBe(0);
+        expect(
+          await store.deleteByLogoutToken({ iss, sub: oldSub }),
+          "set() with a new sub left the old sub indexed",
+        ).toBe(0);
+        expect(
+          await store.get(id),
+          "a logout by the old sid/sub ended the overwritten session",
+        ).not.toBeNull();
+        expect(
+          await store.deleteByLogoutToken({ iss, sid: newSid, sub: newSub }),
+          "a logout by the new sid and sub did not end the session",
+        ).toBe(1);
+        expect(
+          await store.get(id),
+          "a logout by the new sid and sub left the session alive",
+        ).toBeNull();
       }));
 
     it("the index follows update(): a changed sid/sub is what ends the session", () =>
@@ -146,19 +247,39 @@ export function testBackChannelLogout<S extends SessionStore>(
         const [oldSid, newSid] = [unique("sid"), unique("sid")];
         await put(store, id, makeSession({ iss, sub: oldSub, sid: oldSid }));
         const next = makeSession({ iss, sub: newSub, sid: newSid });
-        expect(await store.update(id, next, lasting())).toBe(true);
-        expect(await store.deleteByLogoutToken({ iss, sid: oldSid })).toBe(0);
-        expect(await store.deleteByLogoutToken({ iss, sub: oldSub })).toBe(0);
-        expect(await store.deleteByLogoutToken({ iss, sub: newSub })).toBe(1);
-        expect(await store.get(id)).toBeNull();
+        expect(await store.update(id, next, lasting()), "update() of a live session refused").toBe(
+          true,
+        );
+        expect(
+          await store.deleteByLogoutToken({ iss, sid: oldSid }),
+          "update() with a new sid left the old sid indexed",
+        ).toBe(0);
+        expect(
+          await store.deleteByLogoutToken({ iss, sub: oldSub }),
+          "update() with a new sub left the old sub indexed",
+        ).toBe(0);
+        expect(
+          await store.deleteByLogoutToken({ iss, sub: newSub }),
+          "a logout by the sub update() gave did not end the session",
+        ).toBe(1);
+        expect(await store.get(id), "a logout by the new sub left the session alive").toBeNull();
       }));
 
     it("a session ended by sid is gone from the sub index too", () =>
       withStore(o, async (store) => {
         const p = await population(store);
-        expect(await store.deleteByLogoutToken({ iss: p.iss, sid: p.s2 })).toBe(1);
-        expect(await store.deleteByLogoutToken({ iss: p.iss, sub: p.alice })).toBe(1);
-        expect(await p.alive()).toEqual({ a1: false, a2: false, b1: true, other: true });
+        expect(
+          await store.deleteByLogoutToken({ iss: p.iss, sid: p.s2 }),
+          "the logout by sid",
+        ).toBe(1);
+        expect(
+          await store.deleteByLogoutToken({ iss: p.iss, sub: p.alice }),
+          "a session ended by sid was still counted by its sub index",
+        ).toBe(1);
+        expect(
+          await p.alive(),
+          "a logout by sub after one by sid ended the wrong sessions",
+        ).toEqual({ a1: false, a2: false, b1: true, other: true });
       }));
   });
 }

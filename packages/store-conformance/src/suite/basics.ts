@@ -10,7 +10,10 @@ export function testBasics<S extends SessionStore>(options: TestSessionStoreOpti
   describe(`${o.name}: basics`, { timeout: groupTimeout }, () => {
     it("get() answers null for an id never written", () =>
       withStore(o, async (store) => {
-        expect(await store.get(newId())).toBeNull();
+        expect(
+          await store.get(newId()),
+          "get() of an id never written must answer null",
+        ).toBeNull();
       }));
 
     it("get() reads back exactly what set() wrote", () =>
@@ -18,7 +21,7 @@ export function testBasics<S extends SessionStore>(options: TestSessionStoreOpti
         const id = newId();
         const session = makeSession({ iss: newIssuer(), sub: unique("sub"), sid: unique("sid") });
         await put(store, id, session);
-        expect(await store.get(id)).toEqual(session);
+        expect(await store.get(id), "get() did not read back what set() wrote").toEqual(session);
       }));
 
     it("set() on an existing id replaces the session (upsert)", () =>
@@ -28,7 +31,7 @@ export function testBasics<S extends SessionStore>(options: TestSessionStoreOpti
         await put(store, id, makeSession({ iss, sub: "first", sid: unique("sid") }));
         const second = makeSession({ iss, sub: "second", sid: unique("sid"), extra: { n: 2 } });
         await put(store, id, second);
-        expect(await store.get(id)).toEqual(second);
+        expect(await store.get(id), "set() over an existing id did not replace it").toEqual(second);
       }));
 
     it("keeps sessions under different ids apart", () =>
@@ -39,11 +42,11 @@ export function testBasics<S extends SessionStore>(options: TestSessionStoreOpti
         const sessionB = makeSession({ iss, sub: "b" });
         await put(store, a, sessionA);
         await put(store, b, sessionB);
-        expect(await store.get(a)).toEqual(sessionA);
-        expect(await store.get(b)).toEqual(sessionB);
+        expect(await store.get(a), "two ids mixed up").toEqual(sessionA);
+        expect(await store.get(b), "two ids mixed up").toEqual(sessionB);
         await store.delete(a);
-        expect(await store.get(a)).toBeNull();
-        expect(await store.get(b)).toEqual(sessionB);
+        expect(await store.get(a), "delete() left the session alive").toBeNull();
+        expect(await store.get(b), "delete() of one id ended another").toEqual(sessionB);
       }));
 
     it("delete() removes the session", () =>
@@ -51,16 +54,22 @@ export function testBasics<S extends SessionStore>(options: TestSessionStoreOpti
         const id = newId();
         await put(store, id, makeSession({ iss: newIssuer(), sub: unique("sub") }));
         await store.delete(id);
-        expect(await store.get(id)).toBeNull();
+        expect(await store.get(id), "delete() left the session alive").toBeNull();
       }));
 
     it("delete() of a missing id resolves (sign-out must never fail on it)", () =>
       withStore(o, async (store) => {
-        await expect(store.delete(newId())).resolves.toBeUndefined();
+        await expect(
+          store.delete(newId()),
+          "delete() of a missing id threw",
+        ).resolves.toBeUndefined();
         const id = newId();
         await put(store, id, makeSession({ iss: newIssuer(), sub: unique("sub") }));
         await store.delete(id);
-        await expect(store.delete(id)).resolves.toBeUndefined();
+        await expect(
+          store.delete(id),
+          "a second delete() of one id threw",
+        ).resolves.toBeUndefined();
       }));
 
     it("an id can be written again after delete()", () =>
@@ -71,7 +80,7 @@ export function testBasics<S extends SessionStore>(options: TestSessionStoreOpti
         await store.delete(id);
         const after = makeSession({ iss, sub: "after" });
         await put(store, id, after);
-        expect(await store.get(id)).toEqual(after);
+        expect(await store.get(id), "an id was not writable again after delete()").toEqual(after);
       }));
   });
 }

@@ -42,12 +42,20 @@ export function testConcurrency<S extends SessionStore>(options: TestSessionStor
             const label = `seed ${seed}, ${op} ${id}`;
             if (op === "get") {
               model.set(id, session);
-              checks.push(store.get(id).then((got) => expect(got, label).toEqual(session)));
+              checks.push(
+                store
+                  .get(id)
+                  .then((got) => expect(got, `${label}: get() under load`).toEqual(session)),
+              );
             } else if (op === "update") {
               const next = { ...session, round: 2 };
               model.set(id, next);
               checks.push(
-                store.update(id, next, lasting()).then((ok) => expect(ok, label).toBe(true)),
+                store
+                  .update(id, next, lasting())
+                  .then((ok) =>
+                    expect(ok, `${label}: update() of a live session refused`).toBe(true),
+                  ),
               );
             } else if (op === "touch") {
               model.set(id, session); // the data stays as it was
@@ -67,7 +75,9 @@ export function testConcurrency<S extends SessionStore>(options: TestSessionStor
               model.set(id, null);
               const sid = session.internal.sid!;
               checks.push(
-                store.deleteByLogoutToken({ iss, sid }).then((n) => expect(n, label).toBe(1)),
+                store
+                  .deleteByLogoutToken({ iss, sid })
+                  .then((n) => expect(n, `${label}: the logout by sid ended ${n}, not 1`).toBe(1)),
               );
             }
           }
@@ -79,14 +89,20 @@ export function testConcurrency<S extends SessionStore>(options: TestSessionStor
             const missing = newId();
             model.set(missing, null);
             checks.push(
-              store.update(missing, session, lasting()).then((ok) => expect(ok).toBe(false)),
+              store
+                .update(missing, session, lasting())
+                .then((ok) =>
+                  expect(ok, `seed ${seed}: update() of a missing id answered true`).toBe(false),
+                ),
             );
           }
           await Promise.all(checks);
 
           const finals = await Promise.all([...model.keys()].map((id) => store.get(id)));
           const expected = [...model.values()];
-          expect(finals, `seed ${seed}: final state`).toEqual(expected);
+          expect(finals, `seed ${seed}: the final state differs from a serial run`).toEqual(
+            expected,
+          );
           for (const sub of subs) {
             const liveIds = [...model]
               .filter(([, session]) => session?.user.sub === sub)
@@ -100,12 +116,16 @@ export function testConcurrency<S extends SessionStore>(options: TestSessionStor
           }
           for (const sub of subs) {
             const live = [...model.values()].filter((s) => s?.user.sub === sub).length;
-            expect(await store.deleteByLogoutToken({ iss, sub }), `seed ${seed}: ${sub}`).toBe(
-              live,
-            );
+            expect(
+              await store.deleteByLogoutToken({ iss, sub }),
+              `seed ${seed}: the logout by sub of ${sub} ended another count than live sessions`,
+            ).toBe(live);
           }
           const left = await Promise.all([...model.keys()].map((id) => store.get(id)));
-          expect(left.filter((session) => session !== null)).toEqual([]);
+          expect(
+            left.filter((session) => session !== null),
+            `seed ${seed}: sessions left alive after every user's logout`,
+          ).toEqual([]);
         }),
       60_000,
     );
@@ -126,7 +146,10 @@ export function testConcurrency<S extends SessionStore>(options: TestSessionStor
             ),
           );
           const final = await store.get(id);
-          expect(writes).toContainEqual(final);
+          expect(
+            writes,
+            "parallel writes to one id left a session none of them wrote",
+          ).toContainEqual(final);
           let ended = 0;
           for (const session of writes) {
             const n = await store.deleteByLogoutToken({ iss, sid: session.internal.sid! });
@@ -134,8 +157,13 @@ export function testConcurrency<S extends SessionStore>(options: TestSessionStor
               expect(session, "the logout that ended it names the final sid").toEqual(final);
             ended += n;
           }
-          expect(ended).toBe(1);
-          expect(await store.get(id)).toBeNull();
+          expect(ended, "parallel writes to one id left it indexed under more than one sid").toBe(
+            1,
+          );
+          expect(
+            await store.get(id),
+            "the logout of the final sid left the session alive",
+          ).toBeNull();
         }),
       30_000,
     );
@@ -146,7 +174,8 @@ export function testConcurrency<S extends SessionStore>(options: TestSessionStor
         const session = makeSession({ iss: newIssuer(), sub: unique("sub"), extra: { n: 1 } });
         await put(store, id, session);
         const reads = await Promise.all(Array.from({ length: 100 }, () => store.get(id)));
-        for (const read of reads) expect(read).toEqual(session);
+        for (const read of reads)
+          expect(read, "a parallel read saw a partial session").toEqual(session);
       }));
   });
 }

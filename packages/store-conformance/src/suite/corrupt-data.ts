@@ -21,8 +21,11 @@ export function testCorruptData<S extends SessionStore>(options: TestSessionStor
       withStore(o, async (store) => {
         const id = newId();
         await corrupt(store, id);
-        expect(await store.get(id)).toBeNull();
-        expect(await store.get(id)).toBeNull();
+        expect(await store.get(id), "an unreadable record was served").toBeNull();
+        expect(
+          await store.get(id),
+          "an unreadable record was served on the second read",
+        ).toBeNull();
       }));
 
     it("get() answers null when a live session's record turns unreadable", () =>
@@ -30,7 +33,10 @@ export function testCorruptData<S extends SessionStore>(options: TestSessionStor
         const id = newId();
         await put(store, id, makeSession({ iss: newIssuer(), sub: unique("sub") }));
         await corrupt(store, id);
-        expect(await store.get(id)).toBeNull();
+        expect(
+          await store.get(id),
+          "a session whose record turned unreadable was served",
+        ).toBeNull();
       }));
 
     it("the id is usable again: set() then get() works", () =>
@@ -40,11 +46,17 @@ export function testCorruptData<S extends SessionStore>(options: TestSessionStor
         await store.get(id);
         const session = makeSession({ iss: newIssuer(), sub: unique("sub"), sid: unique("sid") });
         await put(store, id, session);
-        expect(await store.get(id)).toEqual(session);
+        expect(
+          await store.get(id),
+          "the id was not usable again after an unreadable record",
+        ).toEqual(session);
         const again = newId();
         await corrupt(store, again);
         await put(store, again, session); // without a get() first
-        expect(await store.get(again)).toEqual(session);
+        expect(
+          await store.get(again),
+          "set() over an unreadable record (without a get() first) did not write",
+        ).toEqual(session);
       }));
 
     it("update() and delete() over an unreadable record do not throw", () =>
@@ -53,10 +65,16 @@ export function testCorruptData<S extends SessionStore>(options: TestSessionStor
         const session = makeSession({ iss: newIssuer(), sub: unique("sub") });
         await corrupt(store, id);
         const wrote = await store.update(id, session, lasting());
-        expect(await store.get(id)).toEqual(wrote ? session : null);
+        expect(
+          await store.get(id),
+          `update() over an unreadable record answered ${wrote} but the store holds otherwise`,
+        ).toEqual(wrote ? session : null);
         await corrupt(store, id);
-        await expect(store.delete(id)).resolves.toBeUndefined();
-        expect(await store.get(id)).toBeNull();
+        await expect(
+          store.delete(id),
+          "delete() over an unreadable record threw",
+        ).resolves.toBeUndefined();
+        expect(await store.get(id), "delete() left an unreadable record readable").toBeNull();
       }));
 
     it("touch() and listSessions() over an unreadable record do not throw", () =>
@@ -97,11 +115,23 @@ export function testCorruptData<S extends SessionStore>(options: TestSessionStor
         await put(store, healthy, makeSession({ iss, sub, sid: unique("sid") }));
         await corrupt(store, broken);
         const ended = await store.deleteByLogoutToken({ iss, sub });
-        expect(ended).toBeGreaterThanOrEqual(1);
-        expect(ended).toBeLessThanOrEqual(2);
-        expect(await store.get(healthy)).toBeNull();
-        expect(await store.get(broken)).toBeNull();
-        await expect(store.deleteByLogoutToken({ iss, sid })).resolves.toBeTypeOf("number");
+        expect(
+          ended,
+          "a logout beside an unreadable record must still count the readable one",
+        ).toBeGreaterThanOrEqual(1);
+        expect(ended, "a logout counted more sessions than the user had").toBeLessThanOrEqual(2);
+        expect(
+          await store.get(healthy),
+          "a logout skipped the readable session beside an unreadable one",
+        ).toBeNull();
+        expect(
+          await store.get(broken),
+          "an unreadable record was served after a logout",
+        ).toBeNull();
+        await expect(
+          store.deleteByLogoutToken({ iss, sid }),
+          "a logout by the sid of an unreadable record threw",
+        ).resolves.toBeTypeOf("number");
       }));
   });
 }

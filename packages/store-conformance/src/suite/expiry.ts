@@ -20,9 +20,9 @@ export function testExpiry<S extends SessionStore>(options: TestSessionStoreOpti
           await store.set(id, session, { expiresAt: start + 2_000 });
           const served = await store.get(id);
           if (past(start, 2_000)) return "late";
-          expect(served).toEqual(session);
+          expect(served, "a session was not served before its expiresAt").toEqual(session);
           await until(start, 2_250);
-          expect(await store.get(id)).toBeNull();
+          expect(await store.get(id), "a session was served after its expiresAt").toBeNull();
         }),
       ));
 
@@ -37,7 +37,7 @@ export function testExpiry<S extends SessionStore>(options: TestSessionStoreOpti
           await until(start, 2_300);
           const served = await store.get(id);
           if (past(start, 2_900)) return "late";
-          expect(served).not.toBeNull();
+          expect(served, "gone before its expiresAt: the TTL was rounded down").not.toBeNull();
         }),
       ));
 
@@ -50,7 +50,10 @@ export function testExpiry<S extends SessionStore>(options: TestSessionStoreOpti
           expiresAt: start + 1_100,
         });
         await until(start, 1_350);
-        expect(await store.get(id)).toBeNull();
+        expect(
+          await store.get(id),
+          "served past its expiresAt while the backend still held it",
+        ).toBeNull();
       }));
 
     it("an expired session cannot be updated back to life", ({ expect }) =>
@@ -60,8 +63,11 @@ export function testExpiry<S extends SessionStore>(options: TestSessionStoreOpti
         const session = makeSession({ iss: newIssuer(), sub: unique("sub") });
         await store.set(id, session, { expiresAt: start + 1_000 });
         await until(start, 1_250);
-        expect(await store.update(id, session, { expiresAt: Date.now() + 60_000 })).toBe(false);
-        expect(await store.get(id)).toBeNull();
+        expect(
+          await store.update(id, session, { expiresAt: Date.now() + 60_000 }),
+          "update() of an expired session answered true",
+        ).toBe(false);
+        expect(await store.get(id), "an expired session was updated back to life").toBeNull();
       }));
 
     it("a logout token ends no expired session (the count is 0)", ({ expect }) =>
@@ -72,8 +78,14 @@ export function testExpiry<S extends SessionStore>(options: TestSessionStoreOpti
         const start = Date.now();
         await store.set(newId(), makeSession({ iss, sub, sid }), { expiresAt: start + 1_000 });
         await until(start, 1_250);
-        expect(await store.deleteByLogoutToken({ iss, sid })).toBe(0);
-        expect(await store.deleteByLogoutToken({ iss, sub })).toBe(0);
+        expect(
+          await store.deleteByLogoutToken({ iss, sid }),
+          "a logout counted an expired session",
+        ).toBe(0);
+        expect(
+          await store.deleteByLogoutToken({ iss, sub }),
+          "a logout counted an expired session",
+        ).toBe(0);
       }));
 
     it("update() moves expiresAt: a rolling session outlives its first expiry", ({ expect }) =>
@@ -84,9 +96,12 @@ export function testExpiry<S extends SessionStore>(options: TestSessionStoreOpti
           await store.set(id, session, { expiresAt: start + 2_000 });
           const rolled = await store.update(id, session, { expiresAt: start + 60_000 });
           if (past(start, 2_000)) return "late";
-          expect(rolled).toBe(true);
+          expect(rolled, "update() of a live session refused").toBe(true);
           await until(start, 2_300);
-          expect(await store.get(id)).toEqual(session);
+          expect(
+            await store.get(id),
+            "gone at its first expiry although update() moved it a minute later",
+          ).toEqual(session);
         }),
       ));
 
@@ -98,9 +113,12 @@ export function testExpiry<S extends SessionStore>(options: TestSessionStoreOpti
           await store.set(id, session, { expiresAt: start + 60_000 });
           const shortened = await store.update(id, session, { expiresAt: start + 1_500 });
           if (past(start, 1_500)) return "late";
-          expect(shortened).toBe(true);
+          expect(shortened, "update() of a live session refused").toBe(true);
           await until(start, 2_000);
-          expect(await store.get(id)).toBeNull();
+          expect(
+            await store.get(id),
+            "served after the shorter expiresAt update() gave it",
+          ).toBeNull();
         }),
       ));
 
@@ -112,13 +130,17 @@ export function testExpiry<S extends SessionStore>(options: TestSessionStoreOpti
         await store.set(id, makeSession({ iss, sub: unique("sub"), sid }), {
           expiresAt: Date.now() - 1_000,
         });
-        expect(await store.get(id)).toBeNull();
+        expect(await store.get(id), "set() with a past expiresAt stored the session").toBeNull();
         expect(
           await store.update(id, makeSession({ iss, sub: "x" }), {
             expiresAt: Date.now() + 60_000,
           }),
+          "update() answered true where set() with a past expiresAt had stored nothing",
         ).toBe(false);
-        expect(await store.deleteByLogoutToken({ iss, sid })).toBe(0);
+        expect(
+          await store.deleteByLogoutToken({ iss, sid }),
+          "set() with a past expiresAt indexed the session",
+        ).toBe(0);
       }));
 
     it("set() with an expiresAt already past deletes the session under that id", ({ expect }) =>
@@ -129,8 +151,14 @@ export function testExpiry<S extends SessionStore>(options: TestSessionStoreOpti
         const session = makeSession({ iss, sub });
         await store.set(id, session, { expiresAt: Date.now() + 60_000 });
         await store.set(id, session, { expiresAt: Date.now() - 1 });
-        expect(await store.get(id)).toBeNull();
-        expect(await store.deleteByLogoutToken({ iss, sub })).toBe(0);
+        expect(
+          await store.get(id),
+          "set() with a past expiresAt left the session under that id alive",
+        ).toBeNull();
+        expect(
+          await store.deleteByLogoutToken({ iss, sub }),
+          "set() with a past expiresAt left the session indexed",
+        ).toBe(0);
       }));
 
     it("update() with an expiresAt already past ends the session", ({ expect }) =>
@@ -139,7 +167,10 @@ export function testExpiry<S extends SessionStore>(options: TestSessionStoreOpti
         const session = makeSession({ iss: newIssuer(), sub: unique("sub") });
         await store.set(id, session, { expiresAt: Date.now() + 60_000 });
         await store.update(id, session, { expiresAt: Date.now() - 1 });
-        expect(await store.get(id)).toBeNull();
+        expect(
+          await store.get(id),
+          "update() with a past expiresAt left the session alive",
+        ).toBeNull();
       }));
   });
 }

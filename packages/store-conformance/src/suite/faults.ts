@@ -71,7 +71,7 @@ export function testFaults<S extends SessionStore>(options: TestSessionStoreOpti
           const id = newId();
           const session = makeSession({ iss, sub, sid });
           await put(store, id, session); // a client that was connected before the outage
-          expect(await store.get(id)).toEqual(session);
+          expect(await store.get(id), "the store did not work before the outage").toEqual(session);
 
           await outage.stop();
           try {
@@ -129,11 +129,25 @@ export function testFaults<S extends SessionStore>(options: TestSessionStoreOpti
               await sleep(200);
             }
           }
-          expect(await store.get(probe)).toEqual(fresh);
-          expect(await store.update(probe, { ...fresh, after: true }, lasting())).toBe(true);
-          expect(await store.deleteByLogoutToken({ iss, sid: fresh.internal.sid! })).toBe(1);
-          expect(await store.get(probe)).toBeNull();
-          await expect(store.delete(probe)).resolves.toBeUndefined();
+          expect(await store.get(probe), "after recovery: get()").toEqual(fresh);
+          expect(
+            await store.update(probe, { ...fresh, after: true }, lasting()),
+            "after recovery: update()",
+          ).toBe(true);
+          expect(await store.touch(probe, lasting()), "after recovery: touch()").toBe(true);
+          expect(
+            (await store.listSessions({ iss, sub })).map((entry) => entry.id),
+            "after recovery: listSessions()",
+          ).toContain(probe);
+          expect(
+            await store.deleteByLogoutToken({ iss, sid: fresh.internal.sid! }),
+            "after recovery: deleteByLogoutToken()",
+          ).toBe(1);
+          expect(
+            await store.get(probe),
+            "after recovery: the logout left the session alive",
+          ).toBeNull();
+          await expect(store.delete(probe), "after recovery: delete()").resolves.toBeUndefined();
         }),
       failWithin + recoverWithin + 60_000,
     );

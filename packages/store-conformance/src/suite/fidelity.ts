@@ -47,8 +47,10 @@ export function testFidelity<S extends SessionStore>(options: TestSessionStoreOp
         session.user.name = "Zoë 🙂 山田";
         await put(store, id, session);
         const back = await store.get(id);
-        expect(back).toEqual(session);
-        expect(JSON.stringify(back)).toBe(JSON.stringify(session));
+        expect(back, "Unicode did not round-trip exactly").toEqual(session);
+        expect(JSON.stringify(back), "Unicode did not round-trip exactly (byte for byte)").toBe(
+          JSON.stringify(session),
+        );
       }));
 
     it("round-trips nesting and every JSON type", () =>
@@ -70,8 +72,11 @@ export function testFidelity<S extends SessionStore>(options: TestSessionStoreOp
           },
         });
         await put(store, id, session);
-        expect(await store.get(id)).toEqual(session);
-        expect(JSON.stringify(await store.get(id))).toBe(JSON.stringify(session));
+        expect(await store.get(id), "nesting or a JSON type did not round-trip").toEqual(session);
+        expect(
+          JSON.stringify(await store.get(id)),
+          "nesting or a JSON type did not round-trip (key order, number form)",
+        ).toBe(JSON.stringify(session));
       }));
 
     it("round-trips a 64 KiB session (ASCII and multi-byte)", () =>
@@ -80,12 +85,22 @@ export function testFidelity<S extends SessionStore>(options: TestSessionStoreOp
         for (const unit of ["a", "Zoë🙂山"]) {
           const id = newId();
           const session = sessionOfSize(64 * 1024, unit, iss);
-          expect(Buffer.byteLength(JSON.stringify(session))).toBe(64 * 1024);
+          expect(Buffer.byteLength(JSON.stringify(session)), "the suite's own fixture size").toBe(
+            64 * 1024,
+          );
           await put(store, id, session);
-          expect(await store.get(id)).toEqual(session);
+          expect(await store.get(id), "a 64 KiB session did not round-trip through set()").toEqual(
+            session,
+          );
           const next = sessionOfSize(64 * 1024, unit === "a" ? "b" : "ü", iss);
-          expect(await store.update(id, next, lasting())).toBe(true);
-          expect(await store.get(id)).toEqual(next);
+          expect(
+            await store.update(id, next, lasting()),
+            "update() of a 64 KiB session refused",
+          ).toBe(true);
+          expect(
+            await store.get(id),
+            "a 64 KiB session did not round-trip through update()",
+          ).toEqual(next);
         }
       }));
 
@@ -99,13 +114,13 @@ export function testFidelity<S extends SessionStore>(options: TestSessionStoreOp
         });
         await put(store, id, session);
         const first = await store.get(id);
-        expect(first).not.toBeNull();
+        expect(first, "the session was not served").not.toBeNull();
         first!.user.sub = "mallory";
         (first!.prefs as { theme: string }).theme = "light";
         first!.internal.expiresAt = 0;
         const second = await store.get(id);
-        expect(second).toEqual(session);
-        expect(second).not.toBe(first);
+        expect(second, "mutating what get() returned changed what is stored").toEqual(session);
+        expect(second, "get() handed out the same object twice").not.toBe(first);
       }));
 
     it("keeps its own copy: mutating what was passed to set()/update() changes nothing stored", () =>
@@ -116,14 +131,22 @@ export function testFidelity<S extends SessionStore>(options: TestSessionStoreOp
         await put(store, id, session);
         session.user.sub = "mallory";
         (session.tags as string[]).push("b");
-        expect(await store.get(id)).toEqual(snapshot);
+        expect(
+          await store.get(id),
+          "mutating what was passed to set() changed what is stored",
+        ).toEqual(snapshot);
         const next = structuredClone(snapshot);
         next.visits = 2;
         const nextSnapshot = structuredClone(next);
-        expect(await store.update(id, next, lasting())).toBe(true);
+        expect(await store.update(id, next, lasting()), "update() of a live session refused").toBe(
+          true,
+        );
         next.visits = 3;
         next.user.sub = "mallory";
-        expect(await store.get(id)).toEqual(nextSnapshot);
+        expect(
+          await store.get(id),
+          "mutating what was passed to update() changed what is stored",
+        ).toEqual(nextSnapshot);
       }));
   });
 }

@@ -89,8 +89,12 @@ export function testLogoutTokenReplay<S extends SessionStore>(
       withReplay(context, async (store) => {
         const { expect } = context;
         const [jti, kept] = [newJti(), newJti()];
-        expect(await store.claimLogoutToken(jti, forMs())).toBe(true);
-        expect(await store.claimLogoutToken(kept, forMs())).toBe(true);
+        expect(await store.claimLogoutToken(jti, forMs()), "the first claim was refused").toBe(
+          true,
+        );
+        expect(await store.claimLogoutToken(kept, forMs()), "the first claim was refused").toBe(
+          true,
+        );
         await store.releaseLogoutToken(jti);
         expect(
           await store.claimLogoutToken(jti, forMs()),
@@ -115,7 +119,7 @@ export function testLogoutTokenReplay<S extends SessionStore>(
           const { expect } = context;
           const b = other as S & LogoutTokenReplayStore;
           const jti = newJti();
-          expect(await a.claimLogoutToken(jti, forMs())).toBe(true);
+          expect(await a.claimLogoutToken(jti, forMs()), "the first claim was refused").toBe(true);
           expect(
             await b.claimLogoutToken(jti, forMs()),
             "another store (prefix or table) saw this store's claim",

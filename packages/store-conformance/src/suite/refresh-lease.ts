@@ -121,7 +121,9 @@ export function testRefreshLease<S extends SessionStore>(
         const { expect } = context;
         const id = newId();
         const [one, two, three] = [newHolder(), newHolder(), newHolder()];
-        expect(await store.acquireRefreshLease(id, one, forMs())).toBe(true);
+        expect(await store.acquireRefreshLease(id, one, forMs()), "a free lease was refused").toBe(
+          true,
+        );
         await store.releaseRefreshLease(id, two);
         expect(
           await store.acquireRefreshLease(id, three, forMs()),
@@ -191,7 +193,7 @@ export function testRefreshLease<S extends SessionStore>(
           "deleting the session freed its lease",
         ).toBe(false);
         await put(store, id, session);
-        expect(await store.deleteByLogoutToken({ iss, sid })).toBe(1);
+        expect(await store.deleteByLogoutToken({ iss, sid }), "the logout ended nothing").toBe(1);
         expect(await store.acquireRefreshLease(id, two, forMs()), "a logout freed the lease").toBe(
           false,
         );
@@ -207,7 +209,9 @@ export function testRefreshLease<S extends SessionStore>(
           const b = other as S & RefreshLeaseStore;
           const id = newId();
           const [one, two] = [newHolder(), newHolder()];
-          expect(await a.acquireRefreshLease(id, one, forMs())).toBe(true);
+          expect(await a.acquireRefreshLease(id, one, forMs()), "a free lease was refused").toBe(
+            true,
+          );
           expect(
             await b.acquireRefreshLease(id, two, forMs()),
             "another store (prefix or table) saw this store's lease",

@@ -86,7 +86,10 @@ export function testTouch<S extends SessionStore>(options: TestSessionStoreOptio
         ).toBe(false);
         expect(await store.get(id), "an expired session was touched back to life").toBeNull();
         expect(await store.listSessions({ iss, sub }), "listed after an expired touch").toEqual([]);
-        expect(await store.deleteByLogoutToken({ iss, sid })).toBe(0);
+        expect(
+          await store.deleteByLogoutToken({ iss, sid }),
+          "a logout counted an expired session a touch() had refused",
+        ).toBe(0);
       }));
 
     it("a past expiresAt ends the session and answers false", ({ expect }) =>

@@ -14,10 +14,19 @@ export function testUpdate<S extends SessionStore>(options: TestSessionStoreOpti
         const iss = newIssuer();
         const sub = unique("sub");
         const sid = unique("sid");
-        expect(await store.update(id, makeSession({ iss, sub, sid }), lasting())).toBe(false);
-        expect(await store.get(id)).toBeNull();
-        expect(await store.deleteByLogoutToken({ iss, sub })).toBe(0);
-        expect(await store.deleteByLogoutToken({ iss, sid })).toBe(0);
+        expect(
+          await store.update(id, makeSession({ iss, sub, sid }), lasting()),
+          "update() of a missing id answered true",
+        ).toBe(false);
+        expect(await store.get(id), "update() of a missing id created a session").toBeNull();
+        expect(
+          await store.deleteByLogoutToken({ iss, sub }),
+          "update() of a missing id indexed it",
+        ).toBe(0);
+        expect(
+          await store.deleteByLogoutToken({ iss, sid }),
+          "update() of a missing id indexed it",
+        ).toBe(0);
       }));
 
     it("answers true over a live session and writes the new value", () =>
@@ -26,8 +35,10 @@ export function testUpdate<S extends SessionStore>(options: TestSessionStoreOpti
         const iss = newIssuer();
         await put(store, id, makeSession({ iss, sub: "alice", extra: { visits: 1 } }));
         const next = makeSession({ iss, sub: "alice", extra: { visits: 2 } });
-        expect(await store.update(id, next, lasting())).toBe(true);
-        expect(await store.get(id)).toEqual(next);
+        expect(await store.update(id, next, lasting()), "update() of a live session refused").toBe(
+          true,
+        );
+        expect(await store.get(id), "update() answered true but did not write").toEqual(next);
       }));
 
     it("answers false after delete() and leaves the session gone", () =>
@@ -36,8 +47,11 @@ export function testUpdate<S extends SessionStore>(options: TestSessionStoreOpti
         const session = makeSession({ iss: newIssuer(), sub: unique("sub") });
         await put(store, id, session);
         await store.delete(id);
-        expect(await store.update(id, session, lasting())).toBe(false);
-        expect(await store.get(id)).toBeNull();
+        expect(
+          await store.update(id, session, lasting()),
+          "update() after delete() answered true",
+        ).toBe(false);
+        expect(await store.get(id), "resurrected by an update after delete()").toBeNull();
       }));
 
     it("answers false after a logout token ended the session", () =>
@@ -47,9 +61,12 @@ export function testUpdate<S extends SessionStore>(options: TestSessionStoreOpti
         const sid = unique("sid");
         const session = makeSession({ iss, sub: unique("sub"), sid });
         await put(store, id, session);
-        expect(await store.deleteByLogoutToken({ iss, sid })).toBe(1);
-        expect(await store.update(id, session, lasting())).toBe(false);
-        expect(await store.get(id)).toBeNull();
+        expect(await store.deleteByLogoutToken({ iss, sid }), "the logout ended nothing").toBe(1);
+        expect(
+          await store.update(id, session, lasting()),
+          "update() after a logout answered true",
+        ).toBe(false);
+        expect(await store.get(id), "resurrected by an update after a logout").toBeNull();
       }));
 
     it("a delete() racing many update()s never leaves the session alive", () =>
@@ -68,7 +85,10 @@ export function testUpdate<S extends SessionStore>(options: TestSessionStoreOpti
           }
           await Promise.all(work);
           expect(await store.get(id), `round ${round}: resurrected by an update`).toBeNull();
-          expect(await store.deleteByLogoutToken({ iss, sid }), `round ${round}`).toBe(0);
+          expect(
+            await store.deleteByLogoutToken({ iss, sid }),
+            `round ${round}: an update re-indexed a deleted session`,
+          ).toBe(0);
         }
       }));
 
