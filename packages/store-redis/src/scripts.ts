@@ -33,12 +33,13 @@ local function header(v)
   return e, string.sub(v, a + 1, b - 1), string.sub(v, b + 1, c - 1), c
 end
 -- The header of the value under key, reading only its first KiB when that holds it all
--- (a session can be 64 KiB): expiresAt, sub ref, sid ref; nil when missing or unreadable.
+-- (a session can be 64 KiB): expiresAt, sub ref, sid ref, the header's length; nil when
+-- missing or unreadable.
 local function head(key)
   local v = redis.pcall('GETRANGE', key, 0, 1023)
   if type(v) == 'table' then return nil end
-  local e, sub, sid = header(v)
-  if e or #v < 1024 then return e, sub, sid end
+  local e, sub, sid, c = header(v)
+  if e or #v < 1024 then return e, sub, sid, c end
   return header(redis.call('GET', key))
 end
 local function tidy(index, now)
@@ -51,24 +52,6 @@ end
 local function unindex(index, id, now)
   redis.call('ZREM', index, id)
   tidy(index, now)
-end
-`;
-
-// Whether a session body (the JSON after the header) has the SessionData shape, as
-// isSessionData judges it. cjson refuses escaped lone surrogates, which JSON.stringify
-// writes and JSON.parse reads: every escaped surrogate is swapped for a plain 'x' escape
-// first (valid JSON whether or not the backslash before it was itself escaped).
-const readable = `
-local function record(t) return type(t) == 'table' and t[1] == nil end
-local function readable(body)
-  local ok, s = pcall(cjson.decode, (string.gsub(body, '\\\\u[dD][89a-fA-F]%x%x', '\\\\u0078')))
-  if not (ok and record(s) and record(s.user) and record(s.tokenSet) and record(s.internal)) then
-    return false
-  end
-  local i = s.internal
-  return type(s.user.sub) == 'string' and type(i.iss) == 'string'
-    and (i.sid == nil or type(i.sid) == 'string')
-    and type(i.createdAt) == 'number' and type(i.expiresAt) == 'number'
 end
 `;
 
@@ -172,38 +155,39 @@ return ended
 /**
  * touch. KEYS: session. ARGV: base, now, expiresAt (as the app wrote it), px, id.
  * Moves the expiry in the value's header, the key's TTL and both index entries; never the
- * session JSON. Returns 1 when it moved a live session; 0 when none was there (a dead,
- * unreadable or other-typed value is removed) or when a past expiresAt ended it.
+ * session JSON. Returns 1 when it moved a live session; 0 when none was there (a dead or
+ * unreadable value, or another type, is removed) or when a past expiresAt ended it.
+ * Cheap on purpose (a roll must cost less than an update): it reads the header and the
+ * JSON's first and last bytes, not the JSON itself, so a cut-off value is unreadable here;
+ * a whole JSON value of the wrong shape is left to get, which removes it.
  */
-export const touchScript = script(`${prelude}${readable}
+export const touchScript = script(`${prelude}
 local base, now, id = ARGV[1], tonumber(ARGV[2]), ARGV[5]
-local v, wrongType = read(KEYS[1])
-if wrongType then
-  redis.call('DEL', KEYS[1])
-  return 0
-end
-if not v then return 0 end
-local e, sub, sid, c = header(v)
+local e, sub, sid, c = head(KEYS[1])
 if not e then
+  -- Missing (DEL is a no-op), no header, or another type.
   redis.call('DEL', KEYS[1])
   return 0
 end
 local expiresAt = tonumber(ARGV[3])
 local subIndex = base .. 'u:' .. sub
 local sidIndex = sid ~= '' and (base .. 'i:' .. sid) or false
-if e <= now or expiresAt <= now or not readable(string.sub(v, c + 1)) then
+local whole = redis.call('GETRANGE', KEYS[1], c, c) == '{' and
+  redis.call('GETRANGE', KEYS[1], -1, -1) == '}'
+if e <= now or expiresAt <= now or not whole then
   redis.call('DEL', KEYS[1])
   unindex(subIndex, id, now)
   if sidIndex then unindex(sidIndex, id, now) end
   return 0
 end
-local a = string.find(v, '\\n', 1, true)
-if a - 1 == #ARGV[3] then
+local width = c - #sub - #sid - 3
+if width == #ARGV[3] then
   -- Same width (epoch ms keep 13 digits until 2286): rewrite the expiry in place.
   redis.call('SETRANGE', KEYS[1], 0, ARGV[3])
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
 else
-  redis.call('SET', KEYS[1], ARGV[3] .. string.sub(v, a), 'PX', ARGV[4])
+  local v = redis.call('GET', KEYS[1])
+  redis.call('SET', KEYS[1], ARGV[3] .. string.sub(v, width + 1), 'PX', ARGV[4])
 end
 redis.call('ZADD', subIndex, ARGV[3], id)
 tidy(subIndex, now)

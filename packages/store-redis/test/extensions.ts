@@ -142,20 +142,19 @@ function describeAll(target: () => Target) {
       expect((await keysByKind()).all).toEqual([]);
     });
 
-    it("answers false for an unreadable record or another Redis type, and removes it", async () => {
+    it("answers false for a cut-off record or another Redis type, and removes it", async () => {
       fresh();
       await store.set("t-6", aSession("gil", "sid-g"), inOneMinute());
       const { s } = await keysByKind();
       const value = (await inspector.get(s[0]!))!;
-      // Header intact, JSON cut short.
-      await inspector.set(s[0]!, value.slice(0, value.indexOf("{") + 9), "KEEPTTL");
-      expect(await store.touch("t-6", inOneMinute())).toBe(false);
-      expect((await keysByKind()).all).toEqual([]);
-      // JSON that parses but is not a session.
-      await store.set("t-6", aSession("gil", "sid-g"), inOneMinute());
-      await inspector.set(s[0]!, `${value.split("\n", 3).join("\n")}\n{"user":[]}`, "KEEPTTL");
-      expect(await store.touch("t-6", inOneMinute())).toBe(false);
-      expect((await keysByKind()).all).toEqual([]);
+      const header = value.split("\n", 3).join("\n");
+      // Header intact, JSON cut short (what a torn write leaves), or not an object at all.
+      for (const body of [value.slice(header.length + 1, -20), "[1]", "", "null"]) {
+        await store.set("t-6", aSession("gil", "sid-g"), inOneMinute());
+        await inspector.set(s[0]!, `${header}\n${body}`, "KEEPTTL");
+        expect(await store.touch("t-6", inOneMinute()), body).toBe(false);
+        expect((await keysByKind()).all, body).toEqual([]);
+      }
       // No header at all, then another type.
       await inspector.set(s[0]!, "not a session", "PX", 60_000);
       expect(await store.touch("t-6", inOneMinute())).toBe(false);
@@ -163,6 +162,19 @@ function describeAll(target: () => Target) {
       await inspector.hset(s[0]!, "x", "y");
       expect(await store.touch("t-6", inOneMinute())).toBe(false);
       expect(await inspector.exists(s[0]!)).toBe(0);
+    });
+
+    it("never makes a whole JSON value of the wrong shape readable", async () => {
+      fresh();
+      await store.set("t-8", aSession("gus", "sid-g"), inOneMinute());
+      const { s } = await keysByKind();
+      const header = (await inspector.get(s[0]!))!.split("\n", 3).join("\n");
+      await inspector.set(s[0]!, `${header}\n{"user":[]}`, "KEEPTTL");
+      // touch reads only the header and the JSON's ends (a roll must stay cheaper than an
+      // update); get reads the JSON, answers null and removes it.
+      await store.touch("t-8", inOneMinute());
+      expect(await store.get("t-8")).toBeNull();
+      expect((await keysByKind()).all).toEqual([]);
     });
 
     it("accepts every session get reads, lone surrogates and deep nesting included", async () => {
