@@ -224,6 +224,7 @@ const server = createServer((request, response) => {
     response.end(`app-instance ${name}: ${error instanceof Error ? error.message : error}`);
   });
 });
+server.on("error", (error) => report("server error", error));
 server.keepAliveTimeout = 1_000;
 server.listen(0, "127.0.0.1");
 await once(server, "listening");

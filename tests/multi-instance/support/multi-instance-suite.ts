@@ -32,11 +32,10 @@ export function multiInstanceSuite(kind: StoreKind): void {
     });
 
     /**
-     * Every request due for a refresh: through the built-in route, with `refreshBuffer` larger than
-     * the token's lifetime (a refreshed token is due again at once, so a request that waited for
-     * another instance's refresh refreshes again, spending the new token); and through an app
-     * route that calls `getAccessToken(…, { refresh: true })` (a request that waited takes the
-     * token set another instance stored meanwhile).
+     * Every request due for a refresh, by two paths: the built-in route, with `refreshBuffer`
+     * larger than the token's lifetime; and an app route calling `getAccessToken(…, { refresh:
+     * true })`. A request that waited for the other instance's refresh may take the token set it
+     * stored or spend that one in turn: either way each refresh token is presented once.
      */
     for (const variant of [
       { path: "/auth/access-token", rounds: ROUNDS, via: "the access-token route" },
