@@ -125,7 +125,7 @@ export function createAccessTokens(
   /** The stored session now, or `null` once it has ended. */
   async function reread(storeId: string): Promise<SessionData | null> {
     try {
-      return await store!.get(storeId);
+      return await core.fetch(storeId);
     } catch (error) {
       throw storeUnavailable(
         error instanceof SessionStoreError

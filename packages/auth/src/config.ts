@@ -18,6 +18,8 @@ export interface SessionConfig {
   onStoreError: "anonymous" | "throw";
   /** Whether a stateful app still accepts (and moves into the store) stateless and nextjs-auth0 cookies. */
   acceptCookieSessions: boolean;
+  /** Whether the token set is sealed with the secrets before it reaches the store. */
+  sealTokens: boolean;
 }
 
 /**
@@ -355,6 +357,10 @@ export function resolveConfig(options: AuthOptions = {}): AuthConfig {
         "AUTH_ON_STORE_ERROR",
       ),
       acceptCookieSessions,
+      sealTokens:
+        optionalBoolean(options.sealTokens, "sealTokens") ??
+        envBoolean(env.AUTH_SEAL_TOKENS, "AUTH_SEAL_TOKENS") ??
+        true,
     },
     cookie: {
       name,

@@ -87,6 +87,13 @@ export interface AuthOptions
    * @default true
    */
   acceptCookieSessions?: boolean;
+  /**
+   * With a `sessionStore`: seal the token set (access, refresh and ID tokens) with `secret` before
+   * it reaches the store, so a database dump or backup hands out no token. Turn off only when
+   * something else must read tokens in the store. Key rotation works as for cookies.
+   * Env: `AUTH_SEAL_TOKENS`. @default true
+   */
+  sealTokens?: boolean;
   /** Each request a session is used on pushes its end out by `inactivityDuration`. Env: `AUTH_ROLLING`. @default true */
   rolling?: boolean;
   /** With `rolling`: how long an unused session lives, in seconds. Env: `AUTH_INACTIVITY_DURATION`. @default 86_400 (1 day) */

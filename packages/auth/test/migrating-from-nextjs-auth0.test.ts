@@ -95,7 +95,13 @@ describe("docs/migrating-from-nextjs-auth0.md, step by step", () => {
     });
     const stored = await store.listSessions({ iss: after.AUTH_ISSUER, sub: "auth0|ada" });
     expect(stored).toHaveLength(1);
-    expect(stored[0]?.session.tokenSet.refreshToken).toBe("their-refresh-token");
+    // The tokens are in the store, sealed (docs/security.md: tokens at rest), and not in the cookie.
+    expect(JSON.stringify(stored[0]?.session.tokenSet)).not.toContain("their-refresh-token");
+    const token = await auth.getAccessToken(requestWith({ __session: ours! }));
+    expect(token?.token).toBeDefined();
+    expect((await auth.getSession(requestWith({ __session: ours! })))?.tokenSet.refreshToken).toBe(
+      "their-refresh-token",
+    );
     expect(ours).not.toContain("their-refresh-token");
   });
 

@@ -289,3 +289,71 @@ describe("stateful sessions", () => {
     });
   });
 });
+
+describe("tokens at rest", () => {
+  const tokens = {
+    accessToken: "at-at-rest-1",
+    refreshToken: "rt-at-rest-1",
+    idToken: "it-at-rest-1",
+  };
+  const login = async (auth: ReturnType<typeof createAuth>) => {
+    const response = new Response(null);
+    await auth.saveSession(requestWith({}), response, { ...newSession(), tokenSet: tokens });
+    return setCookies(response).get("__session")!.value;
+  };
+
+  it("seals the token set before it reaches the store; the app still reads it in clear", async () => {
+    const store = memoryStore();
+    const auth = createAuth({ secret: SECRET, sessionStore: store });
+    const cookie = await login(auth);
+    const [stored] = await store.listSessions({ iss: "https://op.example/", sub: "alice" });
+    const raw = JSON.stringify(stored!.session);
+    for (const token of Object.values(tokens))
+      expect(raw, "a token in clear in the store").not.toContain(token);
+    expect((await auth.getSession(requestWith({ __session: cookie })))!.tokenSet).toEqual(tokens);
+    // updateSession keeps them sealed too.
+    await auth.updateSession(requestWith({ __session: cookie }), new Response(null), (s) => ({
+      ...s,
+      tokenSet: { ...s.tokenSet, refreshToken: "rt-at-rest-2" },
+    }));
+    const [updated] = await store.listSessions({ iss: "https://op.example/", sub: "alice" });
+    expect(JSON.stringify(updated!.session)).not.toContain("rt-at-rest-2");
+    expect((await auth.getSession(requestWith({ __session: cookie })))!.tokenSet.refreshToken).toBe(
+      "rt-at-rest-2",
+    );
+  });
+
+  it("keeps opening sealed tokens after a secret rotation, and stores them in clear with sealTokens: false", async () => {
+    const store = memoryStore();
+    const before = createAuth({ secret: SECRET, sessionStore: store });
+    const cookie = await login(before);
+    const rotated = createAuth({ secret: ["n".repeat(40), SECRET], sessionStore: store });
+    expect((await rotated.getSession(requestWith({ __session: cookie })))!.tokenSet).toEqual(
+      tokens,
+    );
+
+    const plain = memoryStore();
+    const clear = createAuth({ secret: SECRET, sessionStore: plain, sealTokens: false });
+    await login(clear);
+    const [stored] = await plain.listSessions({ iss: "https://op.example/", sub: "alice" });
+    expect(stored!.session.tokenSet).toEqual(tokens);
+  });
+
+  it("a stored token set that no secret opens is no session (cookie cleared), never a throw", async () => {
+    const store = memoryStore();
+    const cookie = await login(createAuth({ secret: SECRET, sessionStore: store }));
+    const [stored] = await store.listSessions({ iss: "https://op.example/", sub: "alice" });
+    await store.update(
+      stored!.id,
+      { ...stored!.session, tokenSet: { sealed: "x.y.z" } as never },
+      {
+        expiresAt: stored!.expiresAt,
+      },
+    );
+    const auth = createAuth({ secret: SECRET, sessionStore: store });
+    expect(await auth.getSession(requestWith({ __session: cookie }))).toBeNull();
+    expect(deletes(await auth.middleware(requestWith({ __session: cookie })), ["__session"])).toBe(
+      true,
+    );
+  });
+});

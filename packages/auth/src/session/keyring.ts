@@ -2,7 +2,7 @@ import { base64url } from "jose";
 import type { CryptoEngine, EngineKey, JweHeader } from "./crypto-engine.js";
 
 /** What a sealed value is for; each purpose has its own keys, so one kind can never pass for another. */
-export type SealPurpose = "session-cookie" | "login-transaction";
+export type SealPurpose = "session-cookie" | "login-transaction" | "stored-tokens";
 // The HKDF info label @auth0/nextjs-auth0 v4 derives its cookie key with (empty salt, SHA-256).
 const NEXTJS_AUTH0_INFO = "JWE CEK";
 

@@ -3,7 +3,7 @@ import { AuthError, storeUnavailable } from "../errors.js";
 import { discover } from "../oidc/discovery.js";
 import { SessionStoreError } from "../store/session-store-error.js";
 import { isSessionData, remainingSeconds } from "../store/stored-session.js";
-import type { SessionData, SessionInternal, SessionStore } from "../store/types.js";
+import type { SessionData, SessionInternal, SessionStore, TokenSet } from "../store/types.js";
 import { expClaim, sessionExpiresAt } from "./expiry.js";
 import { fromNextjsAuth0 } from "./nextjs-auth0.js";
 import { type CryptoEngineName, createSealer, type Sealer } from "./sealer.js";
@@ -100,6 +100,8 @@ export interface SessionCore {
   /** Clears an invalid session's cookies and reports why it ended. */
   discard(read: Extract<SessionRead, { kind: "invalid" }>): CookieWrite[];
   clear(cookieNames: readonly string[]): CookieWrite[];
+  /** The stored session under `storeId` (its token set opened), or `null`; throws the store's error. */
+  fetch(storeId: string): Promise<SessionData | null>;
   /** The public id of a stored session: what `listSessions` shows; it cannot be turned into a cookie. */
   publicId(storeId: string): Promise<string>;
   /** Reports a lifecycle event to `onSessionEvent` (and telemetry). Never throws. */
@@ -121,6 +123,7 @@ export function createSessionCore(
   options: SessionCoreOptions = {},
 ): SessionCore {
   const sealer = createSealer(config.secrets, options.engine);
+  const tokenSealer = createSealer(config.secrets, options.engine, "stored-tokens");
   const { engine } = sealer;
   const rules = config.session;
   const store: SessionStore | undefined = options.store ?? rules.store;
@@ -189,6 +192,29 @@ export function createSessionCore(
     ...(session.internal.sid === undefined ? {} : { sid: session.internal.sid }),
   });
 
+  /** What the store keeps: the token set sealed (unless `sealTokens: false`), never in clear. */
+  const toStored = async (session: SessionData): Promise<SessionData> =>
+    rules.sealTokens
+      ? {
+          ...session,
+          tokenSet: { sealed: await tokenSealer.seal({ tokens: session.tokenSet }) } as TokenSet,
+        }
+      : session;
+  /** The session with its token set opened; `null` when it cannot be (a secret rotated out). */
+  const fromStored = async (session: SessionData): Promise<SessionData | null> => {
+    const { sealed } = session.tokenSet as { sealed?: unknown };
+    if (typeof sealed !== "string") return session;
+    const opened = await tokenSealer.open(sealed);
+    const tokens = opened?.format === "sessionkit" ? opened.payload.tokens : undefined;
+    if (typeof tokens !== "object" || tokens === null || Array.isArray(tokens)) return null;
+    return { ...session, tokenSet: tokens as SessionData["tokenSet"] };
+  };
+
+  async function fetch(storeId: string): Promise<SessionData | null> {
+    const session = await store!.get(storeId);
+    return isSessionData(session) ? fromStored(session) : null;
+  }
+
   const invalid = (cookieNames: string[], reason: SessionEndReason): SessionRead => ({
     kind: "invalid",
     cookieNames,
@@ -218,7 +244,9 @@ export function createSessionCore(
     const ref = engine.randomId();
     const storeId = await engine.sha256(ref);
     try {
-      await store!.set(storeId, session, { expiresAt: session.internal.expiresAt });
+      await store!.set(storeId, await toStored(session), {
+        expiresAt: session.internal.expiresAt,
+      });
       storeOk();
     } catch (error) {
       throw storeUnavailable(storeFailed(error));
@@ -242,6 +270,19 @@ export function createSessionCore(
           storeId: undefined,
           writes: await writesFor({ ses: session }, session.internal.expiresAt, present, now),
         };
+
+  // The issuer a session records must be the one logout tokens carry: the provider's own spelling
+  // from discovery (cached). If discovery fails, the configured issuer as a URL's href, which is
+  // what discovery checks the provider's issuer against, so the two agree.
+  async function sessionIssuer(): Promise<string | undefined> {
+    const oidc = config.oidc;
+    if (!oidc) return undefined;
+    try {
+      return (await discover(oidc)).issuer;
+    } catch {
+      return new URL(oidc.issuer).href;
+    }
+  }
 
   async function read(jar: CookieJar, now = Date.now()): Promise<SessionRead> {
     const found = findSessionCookie(jar, cookieName);
@@ -271,19 +312,6 @@ export function createSessionCore(
     const { exp, ses, ref, ea } = opened.payload;
     if (typeof exp !== "number") return invalid(names, "unreadable-cookie");
     if (exp * 1000 <= now) return invalid(names, "expired");
-  // The issuer a session records must be the one logout tokens carry: the provider's own spelling
-  // from discovery (cached). If discovery fails, the configured issuer as a URL's href, which is
-  // what discovery checks the provider's issuer against, so the two agree.
-  async function sessionIssuer(): Promise<string | undefined> {
-    const oidc = config.oidc;
-    if (!oidc) return undefined;
-    try {
-      return (await discover(oidc)).issuer;
-    } catch {
-      return new URL(oidc.issuer).href;
-    }
-  }
-
     if (ses !== undefined) {
       if (!isSessionData(ses) || !acceptCookie) return invalid(names, "unreadable-cookie");
       if (ses.internal.expiresAt <= now || !withinAbsolute(ses, now)) {
@@ -301,7 +329,7 @@ export function createSessionCore(
     const storeId = await engine.sha256(ref);
     let session: SessionData | null;
     try {
-      session = await store.get(storeId);
+      session = await fetch(storeId);
       storeOk();
     } catch (error) {
       return { kind: "unavailable", cookieNames: names, error: storeFailed(error) };
@@ -419,7 +447,7 @@ export function createSessionCore(
     }
     let written: boolean;
     try {
-      written = await store.update(current.storeId, session, { expiresAt });
+      written = await store.update(current.storeId, await toStored(session), { expiresAt });
       storeOk();
     } catch (error) {
       throw storeUnavailable(storeFailed(error));
@@ -504,5 +532,6 @@ export function createSessionCore(
     clear,
     publicId,
     emit,
+    fetch,
   };
 }

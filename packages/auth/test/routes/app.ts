@@ -11,8 +11,20 @@ export const SECRET = "route-test-secret-0123456789abcdef0123456789";
 
 /** A memoryStore that remembers every id it was given, so tests can look at all of it. */
 export interface WatchedStore extends SessionStore {
-  /** Every live session, by store id. */
+  /** Every live session, by store id, its token set opened (the core seals it at rest). */
   snapshot(): Promise<Record<string, SessionData>>;
+  /** Every live session as the store holds it (token sets sealed). */
+  raw(): Promise<Record<string, SessionData>>;
+}
+
+const tokenSealer = createSealer([SECRET], undefined, "stored-tokens");
+
+/** A stored session with its sealed token set opened, as the core reads it. */
+export async function unsealed(session: SessionData): Promise<SessionData> {
+  const { sealed } = session.tokenSet as { sealed?: unknown };
+  if (typeof sealed !== "string") return session;
+  const opened = await tokenSealer.open(sealed);
+  return { ...session, tokenSet: opened!.payload.tokens as SessionData["tokenSet"] };
 }
 
 export function watchedStore(): WatchedStore {
@@ -30,6 +42,14 @@ export function watchedStore(): WatchedStore {
     deleteByLogoutToken: (claims) => inner.deleteByLogoutToken(claims),
     listSessions: (owner) => inner.listSessions(owner),
     async snapshot() {
+      const out: Record<string, SessionData> = {};
+      for (const id of ids) {
+        const session = await inner.get(id);
+        if (session) out[id] = await unsealed(session);
+      }
+      return out;
+    },
+    async raw() {
       const out: Record<string, SessionData> = {};
       for (const id of ids) {
         const session = await inner.get(id);
