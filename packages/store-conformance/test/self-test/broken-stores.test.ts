@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { brokenStores } from "./broken-stores.js";
+import { brokenStores, groupNames } from "./broken-stores.js";
 
 interface JsonReport {
   testResults: {
@@ -53,8 +53,16 @@ describe("the suite fails every broken store", () => {
   }, 180_000);
 
   it("the child run failed as a whole", () => {
-    expect(exitCode).not.toBe(0);
+    expect(exitCode, "the suite passed every broken store").not.toBe(0);
     expect(brokenStores.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it("every group has a broken store to catch", () => {
+    const covered = new Set(brokenStores.map((broken) => broken.group));
+    expect(
+      groupNames.filter((group) => !covered.has(group)),
+      "groups no broken store proves able to fail",
+    ).toEqual([]);
   });
 
   it.each(brokenStores.map((broken) => [broken.key, broken] as const))(
@@ -65,6 +73,10 @@ describe("the suite fails every broken store", () => {
       expect(ran.length, `no tests ran under "${title}"`).toBeGreaterThan(0);
       const failed = ran.filter((result) => result.status === "failed").map((r) => r.title);
       expect(failed, `the ${broken.group} group passed a store that ${broken.bug}`).not.toEqual([]);
+      expect(
+        failed.filter((title) => title.includes(broken.caughtBy)),
+        `"${broken.caughtBy}…" passed a store that ${broken.bug} (failed instead: ${failed.join("; ")})`,
+      ).not.toEqual([]);
     },
   );
 });

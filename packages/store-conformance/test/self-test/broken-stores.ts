@@ -4,32 +4,36 @@ import {
   type SessionData,
   type SessionStore,
   SessionStoreError,
-  type StoredSession,
 } from "@sessionkit/auth/store";
 import { FlakyMap } from "./flaky-map.js";
 import { mapStore } from "./map-store.js";
 
 /** The suite's groups, by the name in their describe titles. */
-export type GroupName =
-  | "basics"
-  | "expiry"
-  | "update"
-  | "back-channel logout"
-  | "fidelity"
-  | "isolation"
-  | "concurrency"
-  | "corrupt data"
-  | "faults"
-  | "touch"
-  | "list sessions"
-  | "logout-token replay"
-  | "refresh lease";
+export const groupNames = [
+  "basics",
+  "expiry",
+  "update",
+  "touch",
+  "back-channel logout",
+  "list sessions",
+  "fidelity",
+  "isolation",
+  "concurrency",
+  "logout-token replay",
+  "refresh lease",
+  "corrupt data",
+  "faults",
+] as const;
+
+export type GroupName = (typeof groupNames)[number];
 
 /** A store with exactly one bug, and the group that must catch it. */
 export interface BrokenStore {
   key: string;
   bug: string;
   group: GroupName;
+  /** Part of the title of the test in that group that must fail (others may fail too). */
+  caughtBy: string;
   createStore(): SessionStore;
   corrupt?(store: SessionStore, id: string): Promise<void>;
   outage?: { stop(): Promise<void>; start(): Promise<void> };
@@ -131,6 +135,7 @@ export const brokenStores: BrokenStore[] = [
     key: "serves-expired",
     bug: "serves sessions past their expiresAt (trusts a lazy TTL sweeper)",
     group: "expiry",
+    caughtBy: "is never served past expiresAt",
     createStore: wrapMemory((inner) => ({
       set: (id, session, { expiresAt }) =>
         inner.set(id, session, {
@@ -142,6 +147,7 @@ export const brokenStores: BrokenStore[] = [
     key: "ttl-rounded-down",
     bug: "rounds the TTL down to whole seconds, ending sessions early",
     group: "expiry",
+    caughtBy: "the backend TTL is rounded up, not down",
     createStore: wrapMemory((inner) => ({
       set: (id, session, { expiresAt }) => {
         const now = Date.now();
@@ -155,6 +161,7 @@ export const brokenStores: BrokenStore[] = [
     key: "keeps-past-expiresAt",
     bug: "stores a session whose expiresAt is already past",
     group: "expiry",
+    caughtBy: "set() with an expiresAt already past stores nothing",
     createStore: wrapMemory((inner) => ({
       set: (id, session, { expiresAt }) =>
         inner.set(id, session, { expiresAt: Math.max(expiresAt, Date.now() + 60_000) }),
@@ -164,6 +171,7 @@ export const brokenStores: BrokenStore[] = [
     key: "update-writes-when-missing",
     bug: "update() writes (and answers true) when no session exists",
     group: "update",
+    caughtBy: "answers false for a missing id and creates nothing",
     createStore: wrapMemory((inner) => ({
       update: async (id, session, options) => {
         await inner.set(id, session, options);
@@ -175,6 +183,7 @@ export const brokenStores: BrokenStore[] = [
     key: "update-not-atomic",
     bug: "update() checks then writes in two steps, so a delete in between is undone",
     group: "update",
+    caughtBy: "a delete() racing many update()s",
     createStore: wrapMemory((inner) => ({
       update: async (id, session, options) => {
         if (!(await inner.get(id))) return false;
@@ -188,6 +197,7 @@ export const brokenStores: BrokenStore[] = [
     key: "delete-throws-when-missing",
     bug: "delete() throws for a missing id (like Prisma's P2025)",
     group: "basics",
+    caughtBy: "delete() of a missing id resolves",
     createStore: wrapMemory((inner) => ({
       delete: async (id) => {
         if ((await inner.get(id)) === null) throw new Error("Record to delete does not exist.");
@@ -199,6 +209,7 @@ export const brokenStores: BrokenStore[] = [
     key: "ignores-iss",
     bug: "deleteByLogoutToken() ignores iss, ending other issuers' sessions",
     group: "back-channel logout",
+    caughtBy: "never ends a session of another issuer",
     createStore: wrapMemory((inner) => {
       const issuers = new Set<string>();
       return {
@@ -220,6 +231,7 @@ export const brokenStores: BrokenStore[] = [
     key: "ends-one-of-sub",
     bug: "a sub-only logout ends just one of the user's sessions",
     group: "back-channel logout",
+    caughtBy: "with only a sub, ends every session",
     createStore: wrapMemory((inner) => {
       const index = ownIndex();
       return {
@@ -244,6 +256,7 @@ export const brokenStores: BrokenStore[] = [
     key: "sid-sub-union",
     bug: "with both sid and sub, ends sessions matching either (a union)",
     group: "back-channel logout",
+    caughtBy: "(not the union)",
     createStore: wrapMemory((inner) => ({
       deleteByLogoutToken: async ({ iss, sid, sub }) => {
         if (!sid || !sub) return inner.deleteByLogoutToken({ iss, sid, sub });
@@ -258,6 +271,7 @@ export const brokenStores: BrokenStore[] = [
     key: "wrong-count",
     bug: "deleteByLogoutToken() answers whether it ended any (1), not how many",
     group: "back-channel logout",
+    caughtBy: "ends all of a user's many sessions",
     createStore: wrapMemory((inner) => ({
       deleteByLogoutToken: async (claims) => Math.min(1, await inner.deleteByLogoutToken(claims)),
     })),
@@ -266,6 +280,7 @@ export const brokenStores: BrokenStore[] = [
     key: "stale-index",
     bug: "its sid/sub index outlives deleted and overwritten sessions",
     group: "back-channel logout",
+    caughtBy: "the index goes with a deleted session",
     createStore: wrapMemory((inner) => {
       const index = ownIndex();
       return {
@@ -294,6 +309,7 @@ export const brokenStores: BrokenStore[] = [
     key: "hands-out-stored-object",
     bug: "get() hands out the very object set() was given",
     group: "fidelity",
+    caughtBy: "hands out copies",
     createStore: wrapMemory((inner) => {
       const objects = new Map<string, SessionData>();
       return {
@@ -309,6 +325,7 @@ export const brokenStores: BrokenStore[] = [
     key: "mangles-unicode",
     bug: "replaces characters outside the BMP (a 3-byte utf8 column)",
     group: "fidelity",
+    caughtBy: "round-trips Unicode exactly",
     createStore: wrapMemory((inner) => ({
       set: (id, session, options) =>
         inner.set(
@@ -322,6 +339,7 @@ export const brokenStores: BrokenStore[] = [
     key: "drops-large-sessions",
     bug: "silently drops sessions over 32 KiB",
     group: "fidelity",
+    caughtBy: "round-trips a 64 KiB session",
     createStore: wrapMemory((inner) => ({
       set: async (id, session, options) => {
         if (JSON.stringify(session).length > 32 * 1024) return;
@@ -333,6 +351,7 @@ export const brokenStores: BrokenStore[] = [
     key: "shared-between-stores",
     bug: "every store shares one keyspace (ignores its prefix)",
     group: "isolation",
+    caughtBy: "two stores never see",
     createStore: () => {
       sharedInner ??= memoryStore();
       return { ...sharedInner };
@@ -342,6 +361,7 @@ export const brokenStores: BrokenStore[] = [
     key: "loses-index-writes",
     bug: "keeps its sub index as a read-modify-write list, losing entries under load",
     group: "concurrency",
+    caughtBy: "hundreds of parallel mixed operations",
     createStore: wrapMemory((inner) => {
       const lists = new Map<string, string>();
       const key = (iss: string, sub: string) => JSON.stringify([iss, sub]);
@@ -371,6 +391,7 @@ export const brokenStores: BrokenStore[] = [
     key: "throws-on-corrupt",
     bug: "get() throws on a record it cannot parse",
     group: "corrupt data",
+    caughtBy: "get() answers null for an unreadable record",
     ...onFlakyMap((inner, map, prefix) => ({
       get: async (id) => {
         const text = map.get(`${prefix}row:${id}`);
@@ -383,6 +404,7 @@ export const brokenStores: BrokenStore[] = [
     key: "hangs-during-outage",
     bug: "waits forever for a backend that is down",
     group: "faults",
+    caughtBy: "fails fast",
     ...onFlakyMap((inner, map) => {
       const hangWhenDown =
         <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
@@ -401,6 +423,7 @@ export const brokenStores: BrokenStore[] = [
     key: "untyped-outage-error",
     bug: "lets the client's own error through instead of a SessionStoreError",
     group: "faults",
+    caughtBy: "fails fast",
     ...onFlakyMap((inner) => {
       const untyped =
         <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
@@ -422,6 +445,7 @@ export const brokenStores: BrokenStore[] = [
     key: "touch-rewrites-data",
     bug: "touch() writes back the data it last saw from set(), undoing a concurrent update()",
     group: "touch",
+    caughtBy: "a touch racing update(): the updated data always survives",
     createStore: wrapMemory((inner) => {
       const own = ownRecords();
       return {
@@ -441,6 +465,7 @@ export const brokenStores: BrokenStore[] = [
     key: "touch-not-atomic",
     bug: "touch() reads the session then writes it back, so a delete or logout in between is undone",
     group: "touch",
+    caughtBy: "a touch racing delete() never brings the session back",
     createStore: wrapMemory((inner) => ({
       touch: async (id, { expiresAt }) => {
         const session = await inner.get(id);
@@ -455,6 +480,7 @@ export const brokenStores: BrokenStore[] = [
     key: "touch-ignores-past-expiresAt",
     bug: "touch() with a past expiresAt keeps the session alive (a minute more) and answers true",
     group: "touch",
+    caughtBy: "a past expiresAt ends the session and answers false",
     createStore: wrapMemory((inner) => ({
       touch: (id, { expiresAt }) =>
         inner.touch(id, { expiresAt: Math.max(expiresAt, Date.now() + 60_000) }),
@@ -464,6 +490,7 @@ export const brokenStores: BrokenStore[] = [
     key: "touch-ttl-rounded-down",
     bug: "touch() rounds the TTL down to whole seconds, ending sessions early",
     group: "touch",
+    caughtBy: "the backend TTL is rounded up, not down",
     createStore: wrapMemory((inner) => ({
       touch: (id, { expiresAt }) => {
         const now = Date.now();
@@ -475,6 +502,7 @@ export const brokenStores: BrokenStore[] = [
     key: "touch-true-when-missing",
     bug: "touch() answers true when there is no live session",
     group: "touch",
+    caughtBy: "answers false for a missing id and creates nothing",
     createStore: wrapMemory((inner) => ({
       touch: async (id, options) => {
         await inner.touch(id, options);
@@ -486,6 +514,7 @@ export const brokenStores: BrokenStore[] = [
     key: "get-judges-by-data-expiry",
     bug: "get() judges liveness by session.internal.expiresAt, so a touched session ends at its old expiry",
     group: "touch",
+    caughtBy: "moves only the expiry",
     createStore: wrapMemory((inner) => ({
       get: async (id) => {
         const session = await inner.get(id);
@@ -497,6 +526,7 @@ export const brokenStores: BrokenStore[] = [
     key: "touch-leaves-index",
     bug: "touch() moves the record's expiry but not its index entries', which lapse at the old one",
     group: "touch",
+    caughtBy: "the index follows",
     createStore: wrapMemory((inner) => {
       const indexUntil = new Map<string, number>();
       return {
@@ -522,6 +552,7 @@ export const brokenStores: BrokenStore[] = [
     key: "list-includes-expired",
     bug: "listSessions() lists records past their expiresAt that the backend still holds",
     group: "list sessions",
+    caughtBy: "never lists an expired session",
     createStore: wrapMemory((inner) => {
       const own = ownRecords();
       return {
@@ -555,6 +586,7 @@ export const brokenStores: BrokenStore[] = [
     key: "list-leaks-other-users",
     bug: "listSessions() lists every session at the issuer, whatever its sub",
     group: "list sessions",
+    caughtBy: "lists exactly that user's sessions at that issuer",
     createStore: wrapMemory((inner) => {
       const subs = new Set<string>();
       return {
@@ -571,6 +603,7 @@ export const brokenStores: BrokenStore[] = [
     key: "list-leaks-other-issuers",
     bug: "listSessions() ignores iss, listing the user's sessions at every issuer",
     group: "list sessions",
+    caughtBy: "lists exactly that user's sessions at that issuer",
     createStore: wrapMemory((inner) => {
       const issuers = new Set<string>();
       return {
@@ -587,6 +620,7 @@ export const brokenStores: BrokenStore[] = [
     key: "list-joins-iss-and-sub",
     bug: 'listSessions() keys its index by iss + ":" + sub, so owners whose joined strings match collide',
     group: "list sessions",
+    caughtBy: "keeps iss and sub apart",
     createStore: wrapMemory((inner) => {
       const owners = new Map<string, Set<string>>();
       const joined = (iss: string, sub: string) => `${iss}:${sub}`;
@@ -617,6 +651,7 @@ export const brokenStores: BrokenStore[] = [
     key: "list-expiry-from-data",
     bug: "listSessions() answers session.internal.expiresAt, not the record's expiry (stale after touch)",
     group: "list sessions",
+    caughtBy: "answers the expiresAt last given",
     createStore: wrapMemory((inner) => ({
       listSessions: async (owner) =>
         (await inner.listSessions(owner)).map((entry) => ({
@@ -629,6 +664,7 @@ export const brokenStores: BrokenStore[] = [
     key: "list-first-page-only",
     bug: "listSessions() answers the first page (25) of a paginated query and stops",
     group: "list sessions",
+    caughtBy: "lists 0, 1, 26 and 100 sessions",
     createStore: wrapMemory((inner) => ({
       listSessions: async (owner) => (await inner.listSessions(owner)).slice(0, 25),
     })),
@@ -637,6 +673,7 @@ export const brokenStores: BrokenStore[] = [
     key: "list-only-sessions-with-sid",
     bug: "listSessions() reads the sid index, missing sessions without a sid",
     group: "list sessions",
+    caughtBy: "lists exactly that user's sessions at that issuer",
     createStore: wrapMemory((inner) => ({
       listSessions: async (owner) =>
         (await inner.listSessions(owner)).filter((entry) => entry.session.internal.sid),
@@ -646,6 +683,7 @@ export const brokenStores: BrokenStore[] = [
     key: "list-stale-index",
     bug: "listSessions() trusts a sub index that never forgets, listing sessions that changed owner",
     group: "list sessions",
+    caughtBy: "follows an owner change",
     createStore: wrapMemory((inner) => {
       const index = ownIndex();
       const own = ownRecords();
@@ -681,17 +719,18 @@ export const brokenStores: BrokenStore[] = [
   },
   {
     key: "list-hands-out-stored-objects",
-    bug: "listSessions() hands out the same objects on every call",
+    bug: "listSessions() parses each stored JSON once and hands out that one object on every call",
     group: "list sessions",
+    caughtBy: "hands out copies",
     createStore: wrapMemory((inner) => {
-      const handedOut = new Map<string, StoredSession>();
+      const parsed = new Map<string, SessionData>();
       return {
         listSessions: async (owner) =>
           (await inner.listSessions(owner)).map((entry) => {
-            const earlier = handedOut.get(entry.id);
-            if (earlier && earlier.expiresAt > Date.now()) return earlier;
-            handedOut.set(entry.id, entry);
-            return entry;
+            const json = JSON.stringify(entry.session);
+            const session = parsed.get(json) ?? entry.session;
+            parsed.set(json, session);
+            return { ...entry, session };
           }),
       };
     }),
@@ -702,6 +741,7 @@ export const brokenStores: BrokenStore[] = [
     key: "replay-claim-not-atomic",
     bug: "claimLogoutToken() reads then writes in two steps, so parallel claims all win",
     group: "logout-token replay",
+    caughtBy: "parallel claims of one jti: exactly one wins",
     createStore: wrapMemory(() => {
       const claimed = new Map<string, number>();
       return {
@@ -720,6 +760,7 @@ export const brokenStores: BrokenStore[] = [
     key: "replay-accepted",
     bug: "claimLogoutToken() answers true for a replay",
     group: "logout-token replay",
+    caughtBy: "the first claim of a jti answers true, a replay false",
     createStore: wrapMemory((inner) => ({
       claimLogoutToken: async (jti, expiresAt) => {
         await inner.claimLogoutToken(jti, expiresAt);
@@ -731,6 +772,7 @@ export const brokenStores: BrokenStore[] = [
     key: "replay-claim-never-expires",
     bug: "claimLogoutToken() keeps a claim a day past its expiresAt",
     group: "logout-token replay",
+    caughtBy: "a claim lasts until its expiresAt",
     createStore: wrapMemory((inner) => ({
       claimLogoutToken: (jti, expiresAt) => inner.claimLogoutToken(jti, expiresAt + 86_400_000),
     })),
@@ -739,12 +781,14 @@ export const brokenStores: BrokenStore[] = [
     key: "replay-release-does-nothing",
     bug: "releaseLogoutToken() forgets nothing, so the provider's retry is refused",
     group: "logout-token replay",
+    caughtBy: "releaseLogoutToken() makes the jti claimable again",
     createStore: wrapMemory(() => ({ releaseLogoutToken: async () => {} })),
   },
   {
     key: "replay-shared-between-stores",
     bug: "every store shares one set of claimed jtis (ignores its prefix)",
     group: "logout-token replay",
+    caughtBy: "two stores keep their own claims",
     createStore: wrapMemory(() => {
       sharedClaims ??= memoryStore();
       const shared = sharedClaims;
@@ -758,6 +802,7 @@ export const brokenStores: BrokenStore[] = [
     key: "replay-without-release",
     bug: "has claimLogoutToken() but no releaseLogoutToken() (written against the previous contract)",
     group: "logout-token replay",
+    caughtBy: "LogoutTokenReplayStore: all of",
     createStore: wrapMemory(() => ({ releaseLogoutToken: undefined })),
   },
 
@@ -766,6 +811,7 @@ export const brokenStores: BrokenStore[] = [
     key: "lease-not-atomic",
     bug: "acquireRefreshLease() reads then writes in two steps, so parallel acquires all win",
     group: "refresh lease",
+    caughtBy: "parallel acquires by many holders: exactly one wins",
     createStore: wrapMemory(() => {
       const leases = new Map<string, { holder: string; expiresAt: number }>();
       return {
@@ -787,6 +833,7 @@ export const brokenStores: BrokenStore[] = [
     key: "lease-never-expires",
     bug: "acquireRefreshLease() keeps a lease a day past its expiresAt",
     group: "refresh lease",
+    caughtBy: "a lease ends at its expiresAt",
     createStore: wrapMemory((inner) => ({
       acquireRefreshLease: (id, holder, expiresAt) =>
         inner.acquireRefreshLease(id, holder, expiresAt + 86_400_000),
@@ -796,6 +843,7 @@ export const brokenStores: BrokenStore[] = [
     key: "lease-not-extended",
     bug: "acquireRefreshLease() by the same holder answers true but keeps the old expiresAt",
     group: "refresh lease",
+    caughtBy: "acquiring again as the same holder extends",
     createStore: wrapMemory((inner) => {
       const until = new Map<string, number>();
       return {
@@ -814,6 +862,7 @@ export const brokenStores: BrokenStore[] = [
     key: "lease-holder-refused",
     bug: "acquireRefreshLease() refuses the holder its own live lease",
     group: "refresh lease",
+    caughtBy: "the holder may acquire again",
     createStore: wrapMemory((inner) => {
       const taken = new Set<string>();
       return {
@@ -831,6 +880,7 @@ export const brokenStores: BrokenStore[] = [
     key: "lease-released-by-anyone",
     bug: "releaseRefreshLease() ends the lease whoever asks, not only its holder",
     group: "refresh lease",
+    caughtBy: "only the holder's release frees the lease",
     createStore: wrapMemory((inner) => {
       const holders = leaseHolders(inner);
       return {
@@ -843,6 +893,7 @@ export const brokenStores: BrokenStore[] = [
     key: "lease-past-granted",
     bug: "acquireRefreshLease() with a past expiresAt answers true",
     group: "refresh lease",
+    caughtBy: "a past expiresAt answers false and takes nothing",
     createStore: wrapMemory((inner) => ({
       acquireRefreshLease: async (id, holder, expiresAt) =>
         expiresAt <= Date.now() ? true : inner.acquireRefreshLease(id, holder, expiresAt),
@@ -852,6 +903,7 @@ export const brokenStores: BrokenStore[] = [
     key: "lease-ends-with-session",
     bug: "delete() and logout also end the session's refresh lease",
     group: "refresh lease",
+    caughtBy: "leases are independent of session records",
     createStore: wrapMemory((inner) => {
       const holders = leaseHolders(inner);
       const index = ownIndex();
@@ -876,6 +928,7 @@ export const brokenStores: BrokenStore[] = [
     key: "lease-shared-between-stores",
     bug: "every store shares one set of leases (ignores its prefix)",
     group: "refresh lease",
+    caughtBy: "two stores keep their own leases",
     createStore: wrapMemory(() => {
       sharedLeases ??= memoryStore();
       const shared = sharedLeases;
@@ -890,6 +943,7 @@ export const brokenStores: BrokenStore[] = [
     key: "lease-without-release",
     bug: "has acquireRefreshLease() but no releaseRefreshLease()",
     group: "refresh lease",
+    caughtBy: "RefreshLeaseStore: all of",
     createStore: wrapMemory(() => ({ releaseRefreshLease: undefined })),
   },
 ];
