@@ -4,7 +4,11 @@
 // - update: one round trip that rewrites the session and refreshes its two index entries;
 //   raw ioredis does it with MULTI (SET XX PX, 2×ZADD, 2×PEXPIRE). "raw SET XX PX" is the
 //   floor: the session alone, no indexes, no liveness check.
+// - touch against update: touch moves the expiry of the session and its index entries in one
+//   script and never rewrites the session JSON.
 // - deleteByLogoutToken for one sub with 5 sessions while the store holds 1k, then 1M sessions.
+// - listSessions of one sub with 50 sessions while the store holds 100, 100k and 1M sessions
+//   (target: ≤ 2 ms median, the same at every size).
 // The machine may be busy: store and raw run in alternating rounds and the table shows medians.
 // redisStore is the built package (run `pnpm build` first); the 1M fill writes the store's
 // documented key layout with a server-side script, using the layout functions from its source.
@@ -149,6 +153,28 @@ for (const [name, storeFn, rawFn] of rows) {
   table.push([`${name}: throughput`, kops(q.store), kops(q.raw), (q.store / q.raw).toFixed(2)]);
 }
 
+// touch against update, both redisStore: the roll a request makes with and without touch.
+{
+  if (!(await store.touch("bench-store", { expiresAt: expiresAt() }))) throw new Error("touch");
+  const touchFn = () => store.touch("bench-store", { expiresAt: expiresAt() });
+  const updateFn = () => store.update("bench-store", session, { expiresAt: expiresAt() });
+  await latency(touchFn);
+  const t = await compare(latency, touchFn, updateFn);
+  table.push([
+    "touch vs update: latency p50",
+    `touch ${us(t.store)}`,
+    `update ${us(t.raw)}`,
+    (t.raw / t.store).toFixed(2),
+  ]);
+  const q = await compare(throughput, touchFn, updateFn);
+  table.push([
+    "touch vs update: throughput",
+    `touch ${kops(q.store)}`,
+    `update ${kops(q.raw)}`,
+    (q.store / q.raw).toFixed(2),
+  ]);
+}
+
 // The fill: small valid sessions, 5 per user, each with its sid, in the store's own layout
 // (session key with PX, sub and sid sorted-set indexes scored by expiresAt).
 const fillScript = `
@@ -253,6 +279,45 @@ table.push(
   ],
 );
 
+// listSessions of one user with 50 sessions, with 100, 100k and 1M sessions stored: three
+// servers (the first one above, a new one, the 1M one), measured in alternating rounds.
+const midBackend = await startRedis({ sources: ["testcontainers", "local"] });
+const midClient = new Redis(midBackend.url);
+const midStore = redisStore(midClient, { prefix: "bench:" });
+await fill(client, 100);
+await fill(midClient, 100_000);
+const lister = { iss, sub: "lister" };
+const listers = [
+  ["100", store],
+  ["100k", midStore],
+  ["1M", largeStore],
+] as const;
+for (const [, target] of listers) {
+  for (let i = 0; i < 50; i++) {
+    await target.set(
+      `lister-${i}`,
+      { ...session, user: { ...session.user, sub: "lister" } },
+      {
+        expiresAt: expiresAt(),
+      },
+    );
+  }
+  if ((await target.listSessions(lister)).length !== 50) throw new Error("listSessions");
+}
+const listTimes = listers.map(() => [] as number[]);
+for (let round = 0; round < 12; round++) {
+  const order = round % 2 === 0 ? [0, 1, 2] : [2, 1, 0];
+  for (const k of order)
+    listTimes[k]!.push(await latency(() => listers[k]![1].listSessions(lister)));
+}
+const listSizes = [await client.dbsize(), await midClient.dbsize(), await largeClient.dbsize()];
+table.push([
+  "listSessions, 50 sessions: p50",
+  `100: ${us(median(listTimes[0]!))}, 100k: ${us(median(listTimes[1]!))}`,
+  `1M: ${us(median(listTimes[2]!))}`,
+  `100k / 100: ${(median(listTimes[1]!) / median(listTimes[0]!)).toFixed(2)}`,
+]);
+
 const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
 const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
 console.log(
@@ -266,8 +331,9 @@ console.log(line(table[0]!));
 console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
 for (const row of table.slice(1)) console.log(line(row));
 console.log(
-  `1M sessions filled in ${(fillMs / 1000).toFixed(1)} s; keys on the 1k and 1M servers: ${sizes.join(", ")}`,
+  `1M sessions filled in ${(fillMs / 1000).toFixed(1)} s; keys on the 1k and 1M servers: ${sizes.join(", ")}; ` +
+    `on the listSessions servers: ${listSizes.join(", ")}`,
 );
 
-for (const redis of [client, smallClient, largeClient]) redis.disconnect();
-for (const server of [backend, smallBackend, largeBackend]) await server.close();
+for (const redis of [client, smallClient, largeClient, midClient]) redis.disconnect();
+for (const server of [backend, smallBackend, largeBackend, midBackend]) await server.close();
