@@ -30,8 +30,13 @@ export const AUTH_ERROR_STATUS = {
   AUTH_SESSION_REJECTED: 403,
   /** The provider's discovery document could not be fetched or is invalid. */
   OIDC_DISCOVERY_FAILED: 502,
-  /** The provider did not answer in time, answered 5xx, or refused our client credentials. */
+  /** The provider did not answer in time, or answered 5xx. */
   OIDC_PROVIDER_UNAVAILABLE: 502,
+  /**
+   * The token endpoint refused the client itself (`invalid_client`, `unauthorized_client`): a wrong
+   * secret, or a `clientAuthMethod` the provider does not accept. A configuration error; logged.
+   */
+  OIDC_CLIENT_REJECTED: 500,
   /** The callback request is malformed, or its state/issuer does not match the transaction. */
   OIDC_CALLBACK_INVALID: 400,
   /** The provider answered the authorization request with an error (e.g. `access_denied`). */

@@ -11,7 +11,8 @@ export interface OidcErrorOptions extends AuthErrorOptions {
 }
 
 /**
- * A failure of the OIDC protocol layer. Every code maps to a 4xx or 502 status, never 500. The
+ * A failure of the OIDC protocol layer. Every code maps to a 4xx or 502 status, except a client
+ * the provider refuses (`OIDC_CLIENT_REJECTED`, 500: a configuration error). The
  * message never holds a token, code, cookie value or secret.
  */
 export class OidcError extends AuthError {

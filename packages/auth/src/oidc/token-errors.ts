@@ -25,11 +25,10 @@ export function tokenEndpointError(error: unknown, rejected: OidcErrorCode): Oid
         reason: "invalid_grant",
       });
     }
-    if (
-      error.status >= 500 ||
-      oauthError === "invalid_client" ||
-      oauthError === "unauthorized_client"
-    ) {
+    if (oauthError === "invalid_client" || oauthError === "unauthorized_client") {
+      return clientRejected(oauthError, printable(error.error_description));
+    }
+    if (error.status >= 500) {
       return new OidcError(
         "OIDC_PROVIDER_UNAVAILABLE",
         `The token endpoint answered ${error.status} (${oauthError})`,
@@ -41,9 +40,9 @@ export function tokenEndpointError(error: unknown, rejected: OidcErrorCode): Oid
     });
   }
   if (error instanceof oauth.WWWAuthenticateChallengeError) {
-    return new OidcError("OIDC_PROVIDER_UNAVAILABLE", "The token endpoint refused our client", {
-      reason: "client_authentication_failed",
-    });
+    const challenge = error.cause[0];
+    const code = printable(challenge?.parameters.error) ?? "invalid_client";
+    return clientRejected(code, printable(challenge?.parameters.error_description));
   }
   if (error instanceof oauth.OperationProcessingError) {
     const code = error.code ?? "";
@@ -72,6 +71,22 @@ export function tokenEndpointError(error: unknown, rejected: OidcErrorCode): Oid
     "OIDC_PROVIDER_UNAVAILABLE",
     `The request to the token endpoint failed: ${describe(error)}`,
     { cause: error, reason: isTimeout(error) ? "timeout" : "request_failed" },
+  );
+}
+
+/** A provider's text fit for a log line: printable ASCII, bounded; `undefined` otherwise. */
+function printable(text: unknown): string | undefined {
+  return typeof text === "string" && /^[\x20-\x7e]{1,200}$/.test(text) ? text : undefined;
+}
+
+// The provider's own error code and description (never a secret: none is ever sent back), and
+// what to check, since nothing else tells an operator why every login fails.
+function clientRejected(code: string, description: string | undefined): OidcError {
+  const said = description === undefined ? code : `${code}: ${description}`;
+  return new OidcError(
+    "OIDC_CLIENT_REJECTED",
+    `The token endpoint refused this client (${said}); check clientId, clientSecret and clientAuthMethod (client_secret_basic sends form-encoded credentials as RFC 6749 requires, which some providers do not decode: try client_secret_post)`,
+    { reason: code === "unauthorized_client" ? code : "invalid_client" },
   );
 }
 

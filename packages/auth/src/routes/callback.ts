@@ -85,7 +85,10 @@ export function callbackRoute(context: OidcRouteContext): AuthRoute {
       session = fresh;
     } catch (caught) {
       error = toAuthError(caught);
-      if (error.status >= 500) config.logger.error("sessionkit: the login callback failed", caught);
+      // Messages hold no token or secret; the provider's own error says what to fix.
+      if (error.status >= 500) {
+        config.logger.error(`sessionkit: the login callback failed: ${error.message}`, caught);
+      }
     }
 
     let response: NextResponse | undefined;

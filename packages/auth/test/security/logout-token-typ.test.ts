@@ -1,3 +1,4 @@
+import type { JWTPayload } from "jose";
 import { describe, expect, it } from "vitest";
 import {
   BACKCHANNEL_LOGOUT_EVENT,
@@ -87,7 +88,7 @@ describe("logout token typ and exp", () => {
     expect(checkLogoutTokenClaims({ alg: "RS256" }, late, expected).expiresAt).toBe(
       (iat + 600 + 30) * 1000,
     );
-    const bad = { ...glewlwydClaims, exp: "soon" };
+    const bad = { ...glewlwydClaims, exp: "soon" } as unknown as JWTPayload;
     expect(reason(() => checkLogoutTokenClaims({ alg: "RS256" }, bad, expected))).toBe(
       "exp_invalid",
     );

@@ -68,7 +68,11 @@ describe("a migrated nextjs-auth0 session and back-channel logout", () => {
       env: {},
     });
     const cookie = await auth0SessionCookie(
-      { user: { sub: "auth0|abc" }, tokenSet: {}, internal: { sid: "s", createdAt: nowS() } },
+      {
+        user: { sub: "auth0|abc" },
+        tokenSet: { accessToken: "at", expiresAt: nowS() + 3600 },
+        internal: { sid: "s", createdAt: nowS() },
+      },
       { secret: SECRET },
     );
     const session = await auth.getSession(requestWith({ __session: cookie }));
