@@ -102,7 +102,6 @@ export function callbackRoute(context: OidcRouteContext): AuthRoute {
     if (response === undefined) {
       if (error === null) {
         response = NextResponse.redirect(returnTo ?? `${oidc.appBaseUrl}/`, 302);
-        response.headers.set("cache-control", NO_STORE);
       } else {
         const { status, reason } = describeFailure(error);
         response = errorPage(
@@ -113,6 +112,8 @@ export function callbackRoute(context: OidcRouteContext): AuthRoute {
         );
       }
     }
+    // Whatever the hook answered (an error page too): per user, never cached.
+    response.headers.set("cache-control", NO_STORE);
     if (cookieName !== undefined && jar[cookieName] !== undefined) {
       appendTransactionCookie(config, request, response, cookieName, "", 0);
     }
