@@ -246,6 +246,14 @@ export function describeBehaviour(target: () => Target) {
         expect(keys.length).toBe(6);
         expect(keys.some((key) => key.includes("olga"))).toBe(false);
         expect((await own.get("k1"))?.user.sub).toBe("pete");
+        // touch and listSessions build index and session keys inside their scripts too.
+        const later = Date.now() + 90_000;
+        expect(await own.touch("k2", { expiresAt: later })).toBe(true);
+        const listed = await own.listSessions({ iss: "https://op.example", sub: "pete" });
+        expect(new Map(listed.map(({ id, expiresAt }) => [id, expiresAt])).get("k2")).toBe(later);
+        expect(listed.map(({ id }) => id).sort()).toEqual(["k1", "k2"]);
+        expect(await own.acquireRefreshLease("k1", "h", later)).toBe(true);
+        await own.releaseRefreshLease("k1", "h");
         expect(await own.deleteByLogoutToken({ iss: "https://op.example", sub: "pete" })).toBe(2);
         expect((await keysOf(target(), keyPrefix)).size).toBe(0);
       } finally {
@@ -288,6 +296,8 @@ export function describeBehaviour(target: () => Target) {
       await expect(store.set("", aSession("ivy"), inOneMinute())).rejects.toMatchObject(invalid);
       await expect(store.update("", aSession("ivy"), inOneMinute())).rejects.toMatchObject(invalid);
       await expect(store.delete("")).rejects.toMatchObject(invalid);
+      await expect(store.touch("", inOneMinute())).rejects.toMatchObject(invalid);
+      await expect(store.touch("x", { expiresAt: Number.NaN })).rejects.toMatchObject(invalid);
       expect((await keysOf(target(), prefix)).size).toBe(0);
     });
 
