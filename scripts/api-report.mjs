@@ -1,9 +1,11 @@
 // API reports of every published entry point (`pnpm api:check`, `pnpm api:update`).
 //
 // For each package under packages/ and each entry of its `exports` that has `types`, API Extractor
-// reads the built declarations (run `pnpm build` first) and writes `<package>/api/<entry>.api.md`.
-// `--check` (what `pnpm lint` runs) fails when a report differs from the committed one: a public
-// API change must be accepted with `pnpm api:update` and committed with the code that made it.
+// reads the built declarations and writes `<package>/api/<entry>.api.md`. Without `--update` (what
+// `pnpm lint` runs, after `pnpm build`) it fails when a report differs from the committed one: a
+// public API change must be accepted with `pnpm api:update` and committed with the code that made
+// it. `--update` first rebuilds the packages whose src/ is newer than their dist/. Package names
+// as arguments limit the run to them.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,29 +34,48 @@ const temp = mkdtempSync(join(tmpdir(), "sessionkit-api-"));
 const failures = [];
 let checked = 0;
 
-for (const dir of readdirSync(join(root, "packages")).sort()) {
-  const packageFolder = join(root, "packages", dir);
-  const packageJsonPath = join(packageFolder, "package.json");
-  let manifest;
-  try {
-    manifest = JSON.parse(readFileSync(packageJsonPath, "utf8"));
-  } catch {
-    continue;
-  }
-  if (manifest.private || (only.length > 0 && !only.includes(manifest.name))) continue;
-  const entries = Object.entries(manifest.exports ?? {})
-    .filter(([, target]) => typeof target === "object" && typeof target?.types === "string")
-    .map(([subpath, target]) => ({ subpath, types: resolve(packageFolder, target.types) }));
-
-  const sourceTime = newestMtime(join(packageFolder, "src"));
-  const stale = entries.filter((entry) => {
+/** Every published package under packages/ (or those named on the command line). */
+function packages() {
+  const found = [];
+  for (const dir of readdirSync(join(root, "packages")).sort()) {
+    const packageFolder = join(root, "packages", dir);
+    const packageJsonPath = join(packageFolder, "package.json");
+    let manifest;
     try {
-      return statSync(entry.types).mtimeMs < sourceTime;
+      manifest = JSON.parse(readFileSync(packageJsonPath, "utf8"));
     } catch {
-      return true;
+      continue;
     }
-  });
-  if (stale.length > 0) {
+    if (manifest.private || (only.length > 0 && !only.includes(manifest.name))) continue;
+    const entries = Object.entries(manifest.exports ?? {})
+      .filter(([, target]) => typeof target === "object" && typeof target?.types === "string")
+      .map(([subpath, target]) => ({ subpath, types: resolve(packageFolder, target.types) }));
+    const sourceTime = newestMtime(join(packageFolder, "src"));
+    const stale = entries.some((entry) => {
+      try {
+        return statSync(entry.types).mtimeMs < sourceTime;
+      } catch {
+        return true;
+      }
+    });
+    found.push({ dir, packageFolder, packageJsonPath, manifest, entries, stale });
+  }
+  return found;
+}
+
+let targets = packages();
+const stale = targets.filter((target) => target.stale).map((target) => target.manifest.name);
+if (update && stale.length > 0) {
+  // Only what changed since its last build: a re-run after one edit is quick.
+  console.log(`building ${stale.join(", ")}`);
+  const args = [...stale.flatMap((name) => ["--filter", name]), "build"];
+  if (spawnSync("pnpm", args, { cwd: root, stdio: "inherit" }).status !== 0) process.exit(1);
+  // Just built: an edit made during the build shows up at the next run, not as a failure now.
+  targets = targets.map((target) => ({ ...target, stale: false }));
+}
+
+for (const { dir, packageFolder, packageJsonPath, manifest, entries, stale } of targets) {
+  if (stale) {
     failures.push(
       `${manifest.name}: dist/ is missing or older than src/: run \`pnpm build\` first`,
     );
@@ -143,7 +164,7 @@ for (const dir of readdirSync(join(root, "packages")).sort()) {
 if (failures.length > 0) {
   console.error(`\n${failures.join("\n")}\n`);
   console.error(
-    "A public API change fails the build until it is accepted: if it is deliberate, run `pnpm api:update` (it builds first) and commit the api/ reports with the change.",
+    "A public API change fails the build until it is accepted: if it is deliberate, run `pnpm api:update` (it rebuilds what changed) and commit the api/ reports with the change.",
   );
   process.exit(1);
 }
