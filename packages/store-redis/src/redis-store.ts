@@ -212,8 +212,9 @@ export function redisStore(
       return write("update", id, session, writeOptions);
     },
 
-    async touch(id, { expiresAt }) {
+    async touch(id, options) {
       assertSessionId(id);
+      const expiresAt = options?.expiresAt;
       assertExpiresAt(expiresAt);
       const shard = shardOf(id, layout.shards);
       const now = Date.now();
@@ -296,10 +297,8 @@ export function redisStore(
           const value = pairs[i + 1]!;
           const record = decodeStoredRecord(value, now);
           if (!record) {
-            // The header was fine but the session is not: no session, and removed.
-            if (decodeStoredRecord(value, Number.NEGATIVE_INFINITY) === null) {
-              unreadable.push(discard(shardOf(id, layout.shards), id, value));
-            }
+            // The script judged the header live by the same `now`: the JSON is unreadable.
+            unreadable.push(discard(shardOf(id, layout.shards), id, value));
             continue;
           }
           const { session, expiresAt } = record;

@@ -298,6 +298,9 @@ export function describeBehaviour(target: () => Target) {
       await expect(store.delete("")).rejects.toMatchObject(invalid);
       await expect(store.touch("", inOneMinute())).rejects.toMatchObject(invalid);
       await expect(store.touch("x", { expiresAt: Number.NaN })).rejects.toMatchObject(invalid);
+      await expect(
+        store.touch("x", undefined as unknown as { expiresAt: number }),
+      ).rejects.toMatchObject(invalid);
       expect((await keysOf(target(), prefix)).size).toBe(0);
     });
 
