@@ -322,14 +322,14 @@ describe("client authentication", () => {
     expect(refreshed.tokenSet.refreshToken).not.toBe(session.tokenSet.refreshToken);
   });
 
-  it("maps a wrong client secret to OIDC_PROVIDER_UNAVAILABLE (a misconfiguration, not the user's fault)", async () => {
+  it("maps a wrong client secret to OIDC_CLIENT_REJECTED (a misconfiguration, not the user's fault)", async () => {
     const config = configFor(op, { clientSecret: "not-the-secret" });
     const request = await createLoginRequest(config);
     const callbackUrl = await op.browser().authorize(request.url);
     const error = await handleCallback(config, callbackUrl, request.transaction).catch(
       (caught: unknown) => caught,
     );
-    expect(isOidcError(error, "OIDC_PROVIDER_UNAVAILABLE")).toBe(true);
+    expect(isOidcError(error, "OIDC_CLIENT_REJECTED")).toBe(true);
     expect(isOidcError(error) && error.message).not.toContain("not-the-secret");
   });
 
