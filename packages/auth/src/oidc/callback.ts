@@ -48,7 +48,8 @@ function single(params: URLSearchParams, name: string): string | undefined {
 
 /**
  * Completes a login: checks the callback against its transaction (state, issuer, expiry), exchanges
- * the code with PKCE, validates the ID token (iss, aud, nonce, exp, alg) and builds the session.
+ * the code with PKCE, validates the ID token (iss, aud, nonce, exp, alg, and `auth_time` when the
+ * login sent `max_age`) and builds the session.
  * `transaction` is the unsealed `__txn_<state>` cookie, or `undefined` when there is none.
  * Throws only {@link OidcError} (400 for anything the request did, 502 when the provider failed).
  */
@@ -114,6 +115,8 @@ export async function handleCallback(
     result = await oauth.processAuthorizationCodeResponse(as, client, response, {
       expectedNonce: transaction.nonce,
       requireIdToken: true,
+      // `auth_time` is then required and checked (with the clock tolerance).
+      ...(transaction.maxAge === undefined ? {} : { maxAge: transaction.maxAge }),
     });
     claims = oauth.getValidatedIdTokenClaims(result);
   } catch (error) {

@@ -63,6 +63,14 @@ export async function createLoginRequest(
     const value = query.get(key);
     if (value !== null && value.length <= 1024) params.set(key, value);
   }
+  // A `max_age` (static or per login) is remembered so the callback checks `auth_time` against it;
+  // one that is not a whole number of seconds would be unenforceable, so it is not sent at all.
+  const maxAgeText = params.get("max_age");
+  let maxAge: number | undefined;
+  if (maxAgeText !== null) {
+    if (/^\d{1,9}$/.test(maxAgeText)) maxAge = Number(maxAgeText);
+    else params.delete("max_age");
+  }
   params.set("client_id", config.clientId);
   params.set("redirect_uri", config.redirectUri);
   params.set("response_type", "code");
@@ -74,7 +82,14 @@ export async function createLoginRequest(
 
   return {
     url,
-    transaction: { state, nonce, codeVerifier, returnTo, createdAt: now },
+    transaction: {
+      state,
+      nonce,
+      codeVerifier,
+      returnTo,
+      createdAt: now,
+      ...(maxAge === undefined ? {} : { maxAge }),
+    },
     cookieName: transactionCookieName(state),
   };
 }

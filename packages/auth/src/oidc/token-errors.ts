@@ -46,7 +46,10 @@ export function tokenEndpointError(error: unknown, rejected: OidcErrorCode): Oid
   }
   if (error instanceof oauth.OperationProcessingError) {
     const code = error.code ?? "";
-    if (ID_TOKEN_CODES.has(code) || /id_token|ID Token|"nonce"|"iss"|"aud"/i.test(error.message)) {
+    if (
+      ID_TOKEN_CODES.has(code) ||
+      /id_token|ID Token|"nonce"|"iss"|"aud"|"auth_time"/i.test(error.message)
+    ) {
       return new OidcError("OIDC_ID_TOKEN_INVALID", `The ID token is invalid: ${error.message}`, {
         reason: idTokenReason(error.message),
       });
@@ -91,6 +94,9 @@ function clientRejected(code: string, description: string | undefined): OidcErro
 }
 
 function idTokenReason(message: string): string {
+  // `max_age` was sent: the provider must say when the user authenticated, and recently enough.
+  if (/"auth_time"/.test(message)) return "auth_time_missing";
+  if (/End-User authentication/.test(message)) return "max_age_exceeded";
   if (/"nonce"/.test(message)) return "nonce_mismatch";
   if (/"iss"/.test(message)) return "issuer_mismatch";
   if (/"aud"|"azp"/.test(message)) return "audience_mismatch";

@@ -10,6 +10,11 @@ export interface LoginTransaction {
   returnTo: string;
   /** When the login started, in epoch milliseconds. */
   createdAt: number;
+  /**
+   * The `max_age` the authorization request carried, in seconds: the ID token must then say
+   * (`auth_time`) that the user authenticated at most that long ago.
+   */
+  maxAge?: number;
 }
 
 /** Prefix of login transaction cookies. */
@@ -50,7 +55,11 @@ export function isLoginTransaction(value: unknown): value is LoginTransaction {
     record.codeVerifier !== "" &&
     typeof record.returnTo === "string" &&
     typeof record.createdAt === "number" &&
-    Number.isFinite(record.createdAt)
+    Number.isFinite(record.createdAt) &&
+    (record.maxAge === undefined ||
+      (typeof record.maxAge === "number" &&
+        Number.isSafeInteger(record.maxAge) &&
+        record.maxAge >= 0))
   );
 }
 
