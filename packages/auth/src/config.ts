@@ -47,6 +47,10 @@ export interface AuthConfig {
   enableAccessTokenEndpoint: boolean;
   /** Receives session lifecycle events. */
   onSessionEvent: OnSessionEvent | undefined;
+  /** Whether the logout route ends sessions only on POST. */
+  postOnlyLogout: boolean;
+  /** Whether `X-Forwarded-Proto` decides `Secure` (when neither `cookie.secure` nor `appBaseUrl` does). */
+  trustProxy: boolean;
 }
 
 const MIN_SECRET_LENGTH = 32;
@@ -175,6 +179,7 @@ const OIDC_ONLY_OPTIONS = [
   "beforeSessionSaved",
   "onCallback",
   "logoutTokenReplayStore",
+  "postOnlyLogout",
 ] as const;
 
 function oneOf<T extends string>(
@@ -330,7 +335,8 @@ export function resolveConfig(options: AuthOptions = {}): AuthConfig {
   const acceptCookieSessions =
     optionalBoolean(options.acceptCookieSessions, "acceptCookieSessions") ??
     envBoolean(env.AUTH_ACCEPT_COOKIE_SESSIONS, "AUTH_ACCEPT_COOKIE_SESSIONS") ??
-    true;
+    // A leaked secret must not mint sessions a stateful app (and back-channel logout) never saw.
+    store === undefined;
 
   const config: AuthConfig = {
     secrets: resolveSecrets(options.secret, env.AUTH_SECRET),
@@ -377,6 +383,14 @@ export function resolveConfig(options: AuthOptions = {}): AuthConfig {
       envBoolean(env.AUTH_ENABLE_ACCESS_TOKEN_ENDPOINT, "AUTH_ENABLE_ACCESS_TOKEN_ENDPOINT") ??
       true,
     onSessionEvent: options.onSessionEvent,
+    postOnlyLogout:
+      optionalBoolean(options.postOnlyLogout, "postOnlyLogout") ??
+      envBoolean(env.AUTH_POST_ONLY_LOGOUT, "AUTH_POST_ONLY_LOGOUT") ??
+      false,
+    trustProxy:
+      optionalBoolean(options.trustProxy, "trustProxy") ??
+      envBoolean(env.AUTH_TRUST_PROXY, "AUTH_TRUST_PROXY") ??
+      false,
   };
   // Logging the config (or the auth object) must not print a secret (the OIDC config holds one).
   for (const key of ["secrets", "oidc"] as const) {

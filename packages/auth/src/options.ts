@@ -82,9 +82,9 @@ export interface AuthOptions
   sessionStore?: SessionStore;
   /**
    * With a `sessionStore`: whether a stateless session cookie (or a `@auth0/nextjs-auth0` v4 one)
-   * sealed with `secret` is still accepted and moved into the store. Turn it off once a migration
-   * window has passed: then only store-backed sessions count. Env: `AUTH_ACCEPT_COOKIE_SESSIONS`.
-   * @default true
+   * sealed with `secret` is accepted and moved into the store. Turn it on for a migration window
+   * only: a leaked secret could otherwise mint sessions the store never saw. Env: `AUTH_ACCEPT_COOKIE_SESSIONS`.
+   * @default false with a `sessionStore` (only store-backed sessions count); cookies are the sessions without one
    */
   acceptCookieSessions?: boolean;
   /**
@@ -111,6 +111,20 @@ export interface AuthOptions
   onStoreError?: "anonymous" | "throw";
   /** Attributes of the session cookie. @default {} */
   cookie?: SessionCookieOptions;
+  /**
+   * Whether `routes.logout` ends the session only on a POST (a form or `fetch` from the app): a
+   * GET then answers 405. Off, a GET logs out too, except a prefetch (ignored: 204) or a
+   * cross-site request (`Sec-Fetch-Site: cross-site`, refused: 403). Env: `AUTH_POST_ONLY_LOGOUT`.
+   * @default false
+   */
+  postOnlyLogout?: boolean;
+  /**
+   * Whether the app runs behind a proxy it trusts to set `X-Forwarded-Proto`: then, without
+   * `appBaseUrl` or `cookie.secure`, a request forwarded as `https` gets `Secure` cookies. Leave
+   * off when clients can reach the app directly (they could send the header). Env: `AUTH_TRUST_PROXY`.
+   * @default false
+   */
+  trustProxy?: boolean;
   /** Where operator messages go. @default console */
   logger?: AuthLogger;
   /** Environment variables to read defaults from. @default process.env */

@@ -86,7 +86,7 @@ describe("docs/migrating-from-nextjs-auth0.md, step by step", () => {
 
   it("stateful: after one request the session is in the store and the cookie holds only its id", async () => {
     const store = memoryStore();
-    const auth = createAuth({ env: after, sessionStore: store });
+    const auth = createAuth({ env: after, sessionStore: store, acceptCookieSessions: true });
     const response = await auth.middleware(requestWith({ __session: await theirCookie() }));
     const ours = setCookies(response).get("__session")?.value;
     expect(await formatOf(ours!)).toBe("sessionkit");

@@ -74,7 +74,12 @@ describe("cookies written by @auth0/nextjs-auth0 v4", () => {
   it("move into the store when the app is stateful", async () => {
     const cookie = await auth0SessionCookie(theirSession(), { secret: SECRET });
     const store = memoryStore();
-    const auth = createAuth({ secret: SECRET, ...OIDC, sessionStore: store });
+    const auth = createAuth({
+      secret: SECRET,
+      ...OIDC,
+      sessionStore: store,
+      acceptCookieSessions: true,
+    });
     const response = await auth.middleware(requestWith({ __session: cookie }));
     const value = setCookies(response).get("__session")!.value;
     expect(value.length).toBeLessThan(cookie.length);

@@ -172,9 +172,23 @@ describe("stateful sessions", () => {
     expect(await store.get(sha256(await refOf(cookie)))).toBeNull();
   });
 
-  it("moves a stateless cookie into the store on the next request", async () => {
+  it("refuses a stateless cookie by default: a leaked secret cannot mint a session the store never saw", async () => {
     const { store, calls } = spiedStore();
     const auth = createAuth({ secret: SECRET, sessionStore: store });
+    const cookie = await generateSessionCookie(makeSession(), { secret: SECRET });
+    expect(await auth.getSession(requestWith({ __session: cookie }))).toBeNull();
+    expect(deletes(await auth.middleware(requestWith({ __session: cookie })), ["__session"])).toBe(
+      true,
+    );
+    expect(
+      calls.some((c) => c.method === "set"),
+      "a forged cookie was moved into the store",
+    ).toBe(false);
+  });
+
+  it("with acceptCookieSessions, moves a stateless cookie into the store on the next request", async () => {
+    const { store, calls } = spiedStore();
+    const auth = createAuth({ secret: SECRET, sessionStore: store, acceptCookieSessions: true });
     const session = makeSession();
     const cookie = await generateSessionCookie(session, { secret: SECRET });
     expect(await auth.getSession(requestWith({ __session: cookie }))).toEqual(session);
