@@ -21,6 +21,12 @@ export interface RoundOptions {
    * `/api/token?refresh=1` (`auth.getAccessToken(request, response, { refresh: true })`).
    */
   path: string;
+  /**
+   * `/auth/profile` requests fired in the same burst (alternating instances too), as a page
+   * reads the user while its API calls fetch tokens: a roll must never write an older token set
+   * back over a refresh. They must answer 200. @default 0
+   */
+  profileRequests?: number;
 }
 
 /**
@@ -33,16 +39,24 @@ export async function refreshRound(
   user: User,
   instances: readonly AppInstance[],
   watched: WatchedProvider,
-  { requests, path }: RoundOptions,
+  { requests, path, profileRequests = 0 }: RoundOptions,
 ): Promise<RoundResult> {
   const { ledger, op } = watched;
   const usesBefore = ledger.uses.length;
-  const targets = Array.from({ length: requests }, (_, i) => instances[i % instances.length]!);
+  const pick = (i: number) => instances[i % instances.length]!;
+  const burst = [
+    ...Array.from({ length: requests }, (_, i) => ({ instance: pick(i), path })),
+    ...Array.from({ length: profileRequests }, (_, i) => ({
+      instance: pick(i),
+      path: "/auth/profile",
+    })),
+  ];
   // Every request carries the same cookies, as parallel fetches from one page do.
-  const responses = await Promise.all(targets.map((target) => user.send(target, path)));
+  const responses = await Promise.all(burst.map((item) => user.send(item.instance, item.path)));
   const answers = await Promise.all(
     responses.map(async (response, i) => ({
-      instance: targets[i]!.name,
+      instance: burst[i]!.instance.name,
+      path: burst[i]!.path,
       status: response.status,
       body: await response.text(),
     })),
@@ -51,11 +65,21 @@ export async function refreshRound(
 
   const problems: string[] = [];
   const tokens = new Set<string>();
-  for (const answer of answers) {
+  for (const answer of answers.filter((item) => item.path === "/auth/profile")) {
+    if (answer.status !== 200) {
+      problems.push(
+        `${answer.instance} /auth/profile answered ${answer.status} ${answer.body.slice(0, 200)}`,
+      );
+    }
+  }
+  for (const answer of answers.filter((item) => item.path === path)) {
     const token =
       answer.status === 200 ? (JSON.parse(answer.body) as { token?: unknown }).token : undefined;
     if (typeof token === "string" && token !== "") tokens.add(token);
-    else problems.push(`${answer.instance} answered ${answer.status} ${answer.body.slice(0, 200)}`);
+    else
+      problems.push(
+        `${answer.instance} ${path} answered ${answer.status} ${answer.body.slice(0, 200)}`,
+      );
   }
 
   // Each access token handed out is live at the provider (a revoked grant kills them all).

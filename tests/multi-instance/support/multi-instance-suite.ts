@@ -7,6 +7,8 @@ import { User } from "./user.ts";
 /** Rounds of parallel access-token requests, and requests per round (split across A and B). */
 const ROUNDS = 20;
 const REQUESTS_PER_ROUND = 20;
+/** `/auth/profile` requests in the same burst: rolls racing the refresh. */
+const PROFILE_REQUESTS_PER_ROUND = 4;
 /** Rounds of the forced-refresh variant: the same checks by a second path, kept shorter. */
 const FORCED_ROUNDS = 10;
 
@@ -56,6 +58,7 @@ export function multiInstanceSuite(kind: StoreKind): void {
           const result = await refreshRound(user, [a, b], watched, {
             requests: REQUESTS_PER_ROUND,
             path: variant.path,
+            profileRequests: PROFILE_REQUESTS_PER_ROUND,
           });
           if (result.problems.length > 0) {
             throw new Error(
