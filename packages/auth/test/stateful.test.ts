@@ -371,3 +371,15 @@ describe("tokens at rest", () => {
     );
   });
 });
+
+describe("generateSessionCookie for a stateful app", () => {
+  it("writes the session to the store and answers a cookie holding only its id", async () => {
+    const store = memoryStore();
+    const auth = createAuth({ secret: SECRET, sessionStore: store });
+    const session = makeSession("grace");
+    const cookie = await generateSessionCookie(session, { secret: SECRET, sessionStore: store });
+    expect(cookie).not.toContain("grace");
+    expect((await auth.getSession(requestWith({ __session: cookie })))?.user.sub).toBe("grace");
+    expect(await store.listSessions({ iss: session.internal.iss, sub: "grace" })).toHaveLength(1);
+  });
+});

@@ -1,7 +1,7 @@
 import { AuthError } from "../errors.js";
 import { expClaim } from "../session/expiry.js";
 import { createSealer } from "../session/sealer.js";
-import type { SessionData, SessionInternal } from "../store/types.js";
+import type { SessionData, SessionInternal, SessionStore } from "../store/types.js";
 
 /** A session for {@link generateSessionCookie}: `internal` may be left out or partial. */
 export interface TestSession {
@@ -17,14 +17,21 @@ export interface GenerateSessionCookieOptions {
   secret: string | readonly string[];
   /** When the session ends, in epoch milliseconds. @default session.internal.expiresAt, else one day from now */
   expiresAt?: number;
+  /**
+   * For an app with a `sessionStore`: the session is written to this store and the cookie holds
+   * only its sealed id, as a login would leave it (a stateful app refuses stateless cookies).
+   * @default none: a stateless cookie holding the whole session
+   */
+  sessionStore?: SessionStore;
 }
 
 const DAY_MS = 86_400_000;
 
 /**
- * The value of a stateless `__session` cookie holding `session`, sealed the
- * way `createAuth` seals it, for app tests. Values over 3500 characters must
- * be split into `__session.0`, `__session.1`, … chunks of 3500 characters.
+ * The value of a `__session` cookie for `session`, sealed the way `createAuth` seals it, for app
+ * tests: stateless (the whole session) or, with `sessionStore`, the id of the session written to
+ * that store. Values over 3500 characters must be split into `__session.0`, `__session.1`, …
+ * chunks of 3500 characters.
  */
 export async function generateSessionCookie(
   session: TestSession,
@@ -46,5 +53,16 @@ export async function generateSessionCookie(
     expiresAt,
   };
   const ses: SessionData = { ...session, internal };
-  return createSealer(secrets).seal({ exp: expClaim(expiresAt), ses });
+  const sealer = createSealer(secrets);
+  const store = options.sessionStore;
+  if (store === undefined) return sealer.seal({ exp: expClaim(expiresAt), ses });
+  if (typeof store?.set !== "function") {
+    throw new AuthError(
+      "AUTH_INVALID_ARGUMENT",
+      "generateSessionCookie: `sessionStore` must be a SessionStore",
+    );
+  }
+  const ref = sealer.engine.randomId();
+  await store.set(await sealer.engine.sha256(ref), ses, { expiresAt });
+  return sealer.seal({ exp: expClaim(expiresAt), ref, ea: expiresAt });
 }
