@@ -40,7 +40,6 @@ export type {
   SessionEventBase,
 } from "./session/session-events.js";
 export type { SessionInfo } from "./session/session-management.js";
-export type { OpenTelemetryApi } from "./telemetry/types.js";
 export { type MemoryStoreOptions, memoryStore } from "./store/memory-store.js";
 export {
   isSessionStoreError,
@@ -61,3 +60,4 @@ export type {
   StoredSession,
   TokenSet,
 } from "./store/types.js";
+export type { OpenTelemetryApi } from "./telemetry/types.js";
