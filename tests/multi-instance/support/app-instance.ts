@@ -167,7 +167,13 @@ const refreshTag = (session: unknown) =>
 function traced(store: SessionStore): SessionStore {
   const line = (text: string) =>
     process.stderr.write(`[${name}] ${String(Date.now() % 1_000_000).padStart(6)} ${text}\n`);
-  const traceable = new Set(["get", "update", "acquireRefreshLease", "releaseRefreshLease"]);
+  const traceable = new Set([
+    "get",
+    "update",
+    "touch",
+    "acquireRefreshLease",
+    "releaseRefreshLease",
+  ]);
   return new Proxy(store, {
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver);

@@ -35,6 +35,8 @@ export interface InstanceConfig {
     secret: string;
     /** Seconds; larger than the access token's lifetime makes every access-token request refresh. */
     refreshBuffer: number;
+    /** Seconds; 0 rolls the session on every request, so every read in a burst writes. */
+    updateAge: number;
   };
 }
 

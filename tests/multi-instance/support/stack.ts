@@ -75,6 +75,8 @@ export function createStack(kind: StoreKind, options: StackOptions = {}) {
                 appBaseUrl: APP_BASE_URL,
                 secret,
                 refreshBuffer: REFRESH_BUFFER,
+                // Every request rolls the session (a store write racing the refreshes).
+                updateAge: 0,
               },
             }),
             (it) => it.stop(),
