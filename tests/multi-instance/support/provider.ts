@@ -48,6 +48,7 @@ export async function startWatchedProvider(appBaseUrl: string): Promise<WatchedP
   const arrivals = new EventEmitter();
   const receiver = createServer((request, response) => {
     const chunks: Buffer[] = [];
+    request.on("error", () => response.destroy());
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       const token = new URLSearchParams(Buffer.concat(chunks).toString("utf8")).get("logout_token");
