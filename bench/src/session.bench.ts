@@ -11,7 +11,9 @@ import { appBaseUrl, nextjsAuth0Session, secret, sessionkitSession } from "./ses
 
 // Configured like an app: with an OpenID Provider, so middleware mounts the /auth routes and
 // looks each request up in its route table first (nothing is fetched until a route is used).
-const ours = createAuth({
+// `updateAge: 0` re-seals on every request, the same work nextjs-auth0's rolling middleware does;
+// `oursThrottled` keeps the default, where a recently rolled session is not re-sealed.
+const appOptions = {
   secret,
   appBaseUrl,
   issuer: "https://example.auth0.com/",
@@ -19,7 +21,9 @@ const ours = createAuth({
   clientSecret: "bench-client-secret",
   env: {},
   logger: { warn() {}, error() {} },
-});
+};
+const ours = createAuth({ ...appOptions, updateAge: 0 });
+const oursThrottled = createAuth(appOptions);
 const theirs = new Auth0Client({
   domain: "example.auth0.com",
   clientId: "bench-client",
@@ -53,7 +57,16 @@ await check();
 
 const rows: Array<[string, () => Promise<unknown>, () => Promise<unknown>]> = [
   ["getSession(request)", () => ours.getSession(ourRequest), () => theirs.getSession(theirRequest)],
-  ["middleware(request)", () => ours.middleware(ourRequest), () => theirs.middleware(theirRequest)],
+  [
+    "middleware(request), rolling",
+    () => ours.middleware(ourRequest),
+    () => theirs.middleware(theirRequest),
+  ],
+  [
+    "middleware(request), throttled (our default)",
+    () => oursThrottled.middleware(ourRequest),
+    () => theirs.middleware(theirRequest),
+  ],
 ];
 
 // Run with --expose-gc (the bench script does): without it mitata forces a
