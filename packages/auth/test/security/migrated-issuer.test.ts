@@ -24,6 +24,7 @@ describe("a migrated nextjs-auth0 session and back-channel logout", () => {
       clientSecret: "client-secret",
       appBaseUrl: APP,
       sessionStore: store,
+      acceptCookieSessions: true,
       fetch: op.fetch,
       onSessionEvent: (event) => {
         events.push(event);
