@@ -1,6 +1,7 @@
 import { type Env, envText, processEnv } from "./env.js";
 import { AuthError } from "./errors.js";
 import { type OidcConfig, resolveOidcConfig } from "./oidc/config.js";
+import { isLoopbackHttp } from "./oidc/loopback.js";
 import type { AuthLogger, AuthOptions, OnSessionEvent } from "./options.js";
 import type { SessionStore } from "./store/types.js";
 
@@ -51,6 +52,8 @@ export interface AuthConfig {
   postOnlyLogout: boolean;
   /** Whether `X-Forwarded-Proto` decides `Secure` (when neither `cookie.secure` nor `appBaseUrl` does). */
   trustProxy: boolean;
+  /** `NODE_ENV` is `production` (in `env`): cookies without `Secure` are warned about. */
+  production: boolean;
 }
 
 const MIN_SECRET_LENGTH = 32;
@@ -391,7 +394,13 @@ export function resolveConfig(options: AuthOptions = {}): AuthConfig {
       optionalBoolean(options.trustProxy, "trustProxy") ??
       envBoolean(env.AUTH_TRUST_PROXY, "AUTH_TRUST_PROXY") ??
       false,
+    production: env.NODE_ENV === "production",
   };
+  if (config.production && (secure === false || isLoopbackHttp(config.appBaseUrl ?? "https:"))) {
+    logger.warn(
+      "sessionkit: NODE_ENV is production but session cookies will go out without Secure (`cookie.secure: false` or an http://localhost `appBaseUrl`)",
+    );
+  }
   // Logging the config (or the auth object) must not print a secret (the OIDC config holds one).
   for (const key of ["secrets", "oidc"] as const) {
     Object.defineProperty(config, key, { enumerable: false });

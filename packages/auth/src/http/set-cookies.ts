@@ -8,11 +8,33 @@ const EPOCH = new Date(0);
 /** Responses that set or clear a session cookie must never be cached by a shared cache. */
 export const SESSION_CACHE_CONTROL = "private, no-store";
 
-/** `Secure` unless configured otherwise or the app runs on `http://localhost`. */
-export function secureFor(config: AuthConfig, url: string | undefined): boolean {
+const warned = new WeakSet<AuthConfig>();
+
+/**
+ * Whether cookies go out `Secure`: `cookie.secure` when set, else unless the app's origin
+ * (`appBaseUrl`, or the request's URL) is `http://localhost`. Behind a TLS-terminating proxy the
+ * request's URL may say `http` while the browser used `https`: with `trustProxy`, an
+ * `X-Forwarded-Proto: https` from that proxy makes them `Secure`. A production app about to send
+ * cookies without `Secure` from a request's URL is warned about once (`resolveConfig` warns at
+ * start-up for a configured `http` origin or `cookie.secure: false`).
+ */
+export function secureFor(config: AuthConfig, url: string | undefined, headers?: Headers): boolean {
   if (config.cookie.secure !== undefined) return config.cookie.secure;
-  const origin = config.appBaseUrl ?? url;
-  return origin === undefined || !isLoopbackHttp(origin);
+  if (config.appBaseUrl !== undefined) return !isLoopbackHttp(config.appBaseUrl);
+  if (config.trustProxy && forwardedProto(headers) === "https") return true;
+  const secure = url === undefined || !isLoopbackHttp(url);
+  if (!secure && config.production && !warned.has(config)) {
+    warned.add(config);
+    config.logger.warn(
+      "sessionkit: NODE_ENV is production but session cookies go out without Secure (the request's URL is http://localhost): set appBaseUrl to the app's https origin, or trustProxy behind a TLS-terminating proxy, or cookie.secure",
+    );
+  }
+  return secure;
+}
+
+/** The first (client-facing) hop of `X-Forwarded-Proto`, lower-cased. */
+function forwardedProto(headers: Headers | undefined): string | undefined {
+  return headers?.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
 }
 
 /** The full cookies (attributes included) for a list of writes. */
@@ -77,5 +99,8 @@ export function applySessionWrites(
   writes: readonly CookieWrite[],
 ): void {
   if (writes.length === 0) return;
-  applyCookieWrites(response, cookieInits(config, writes, secureFor(config, request.url)));
+  applyCookieWrites(
+    response,
+    cookieInits(config, writes, secureFor(config, request.url, request.headers)),
+  );
 }

@@ -36,7 +36,7 @@ export function appendTransactionCookie(
       value,
       httpOnly: true,
       sameSite: "lax",
-      secure: secureFor(config, request.url),
+      secure: secureFor(config, request.url, request.headers),
       path: "/",
       maxAge,
       ...(maxAge === 0 ? { expires: new Date(0) } : {}),
