@@ -1,9 +1,9 @@
 import { SessionStoreError } from "@sessionkit/auth/store";
 import type { BatchRetry } from "./batches.js";
-import { resolveTableLayout, type TableLayout, type TableLayoutInput } from "./table-layout.js";
+import { resolveTableLayout, type TableLayout } from "./table-layout.js";
 
 /** Options of `dynamoDbStore`. The same object can be passed to `createSessionTable`. */
-export interface DynamoDbStoreOptions extends TableLayoutInput {
+export interface DynamoDbStoreOptions {
   /** The table that holds the sessions (see the README for its layout). Required. */
   tableName: string;
   /** The table's partition key: a string attribute holding the (hashed) session id. @default "id" */
