@@ -9,10 +9,13 @@ export interface DemoAuth {
   store: StoreChoice;
 }
 
-// proxy.ts and the app's pages are bundled separately but run in one process:
-// keep one instance (one Redis client, one connection pool) on globalThis.
-const INSTANCE = Symbol.for("sessionkit.demo.auth");
-type Holder = { [INSTANCE]?: Promise<DemoAuth> };
+// proxy.ts and the app's pages are bundled separately, each with its own copy of
+// @sessionkit/auth, but run in one process. The store (one Redis client, one connection
+// pool) is shared on globalThis; the auth instance is one per bundle, so the errors it
+// throws are instances of that bundle's AuthError and `isAuthError` recognises them.
+const STORE = Symbol.for("sessionkit.demo.store");
+type Holder = { [STORE]?: Promise<StoreChoice> };
+let instance: Promise<DemoAuth> | undefined;
 
 /**
  * Records which device signed in, for the "Your sessions" page. `beforeSessionSaved` is not
@@ -39,7 +42,8 @@ function logSessionEvent(event: SessionEvent) {
  */
 export function getAuth(): Promise<DemoAuth> {
   const holder = globalThis as Holder;
-  holder[INSTANCE] ??= createSessionStore().then((store) => ({
+  holder[STORE] ??= createSessionStore();
+  instance ??= holder[STORE].then((store) => ({
     auth: createAuth({
       sessionStore: store.store,
       beforeSessionSaved: withDevice,
@@ -47,5 +51,5 @@ export function getAuth(): Promise<DemoAuth> {
     }),
     store,
   }));
-  return holder[INSTANCE];
+  return instance;
 }
