@@ -3,6 +3,7 @@ import { afterAll, beforeAll } from "vitest";
 import { badCookieSuite } from "./bad-cookies.suite.js";
 import { loginSuite } from "./login.suite.js";
 import { outageSuite } from "./outage.suite.js";
+import { sessionsSuite } from "./sessions.suite.js";
 import { sharedStoreSuite } from "./shared-store.suite.js";
 import { launchBrowser } from "./support/browser.js";
 
@@ -27,4 +28,5 @@ const getBrowser = () => {
 badCookieSuite(getBrowser);
 loginSuite(getBrowser);
 sharedStoreSuite(getBrowser);
+sessionsSuite(getBrowser);
 outageSuite(getBrowser);

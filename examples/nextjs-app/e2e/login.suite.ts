@@ -54,6 +54,20 @@ export function loginSuite(browser: () => Browser) {
         }
         expect(stack.refreshes()).toBe(2);
 
+        // "Your sessions": a stateful store lists this one, labelled from the login's
+        // User-Agent; cookie sessions are listed nowhere, and the page says so.
+        await page.getByTestId("nav-sessions").click();
+        await page.getByRole("heading", { name: "Your sessions" }).waitFor();
+        if (store === "cookie") {
+          await page.getByTestId("sessions-unavailable").waitFor();
+        } else {
+          await expect(page.getByTestId("current-session").count()).resolves.toBe(1);
+          await expect(page.getByTestId("session-device").textContent()).resolves.toMatch(
+            /Chrome on Linux$/,
+          );
+          await page.getByTestId("no-other-sessions").waitFor();
+        }
+
         // RP-initiated logout: the app ends its session, the provider asks to confirm, back to the app.
         await page.getByTestId("logout").click();
         await page.getByRole("button", { name: "Yes, sign me out" }).click();

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContextOptions, chromium, type Page } from "playwright-core";
 
 /** Where screenshots go (gitignored). */
 export const ARTIFACTS = join(
@@ -28,9 +28,12 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A page whose every wait and navigation gives up after 15 s. */
-export async function newPage(browser: Browser): Promise<Page> {
-  const context = await browser.newContext();
+/** A page in a fresh context whose every wait and navigation gives up after 15 s. */
+export async function newPage(
+  browser: Browser,
+  options: BrowserContextOptions = {},
+): Promise<Page> {
+  const context = await browser.newContext(options);
   context.setDefaultTimeout(15_000);
   context.setDefaultNavigationTimeout(15_000);
   return context.newPage();
