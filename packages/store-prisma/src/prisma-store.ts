@@ -147,6 +147,7 @@ export function prismaStore(prisma: object, options: PrismaStoreOptions = {}): P
   };
 
   const store: PrismaSessionStore = {
+    name: "prisma",
     async get(id) {
       assertSessionId(id);
       const now = BigInt(Date.now());

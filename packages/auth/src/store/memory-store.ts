@@ -139,6 +139,7 @@ export function memoryStore(
   };
 
   return {
+    name: "memory",
     async get(id) {
       assertSessionId(id);
       const entry = live(id, Date.now());
