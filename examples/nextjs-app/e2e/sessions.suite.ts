@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { logIn, newPage, saveScreenshot, sessionCookies } from "./support/browser.js";
-import { type Stack, startStack } from "./support/stack.js";
+import { type Stack, type StoreKind, startStack } from "./support/stack.js";
 
 // One user agent per browser context, so each session's device label tells them apart.
 const DEVICES = {
@@ -63,9 +63,15 @@ async function expectSignedIn(page: Page, app: string, name: string) {
   await expect(page.getByTestId("user-name").textContent()).resolves.toBe(name);
 }
 
-/** "Your sessions" on a stateful store: list, sign out one device, sign out all others. */
-export function sessionsSuite(browser: () => Browser) {
-  describe("your sessions (redis store)", () => {
+/**
+ * "Your sessions" on a stateful store: list, sign out one device, sign out all others. Redis in
+ * the suite; Prisma (PostgreSQL) and DynamoDB Local pass it too (`stores`), at 25-40 s each.
+ */
+export function sessionsSuite(
+  browser: () => Browser,
+  stores: Exclude<StoreKind, "cookie">[] = ["redis"],
+) {
+  describe.each(stores)("your sessions (%s store)", (store) => {
     let stack: Stack;
     let app: string;
     const pages: Page[] = [];
@@ -77,7 +83,7 @@ export function sessionsSuite(browser: () => Browser) {
     };
 
     beforeAll(async () => {
-      stack = await startStack({ store: "redis" });
+      stack = await startStack({ store });
       app = stack.apps[0]?.url as string;
     });
 
@@ -96,7 +102,7 @@ export function sessionsSuite(browser: () => Browser) {
         { device: DEVICES.laptop.label, current: true },
         { device: DEVICES.phone.label, current: false },
       ]);
-      await saveScreenshot(laptop, "sessions-redis.png");
+      await saveScreenshot(laptop, `sessions-${store}.png`);
       await openSessions(bob, app);
       expect(await listed(bob), "bob sees only his own session").toEqual([
         { device: DEVICES.desktop.label, current: true },
