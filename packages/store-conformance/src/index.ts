@@ -10,6 +10,11 @@ export { testListSessions } from "./suite/list-sessions.js";
 export { testLogoutTokenReplay } from "./suite/logout-token-replay.js";
 export type { TestSessionStoreOptions } from "./suite/options.js";
 export { testRefreshLease } from "./suite/refresh-lease.js";
+export type {
+  ConformanceGroupResult,
+  ConformanceReport,
+  ConformanceRuleResult,
+} from "./suite/report.js";
 export { testSessionStore } from "./suite/test-session-store.js";
 export { testTouch } from "./suite/touch.js";
 export { testUpdate } from "./suite/update.js";

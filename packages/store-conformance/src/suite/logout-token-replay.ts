@@ -30,8 +30,10 @@ export function testLogoutTokenReplay<S extends SessionStore>(
       context: TestContext,
       test: (store: S & LogoutTokenReplayStore) => Promise<void>,
     ) => {
-      guard(context);
-      return withStore(o, (store) => test(store as S & LogoutTokenReplayStore));
+      return withStore(o, (store) => {
+        guard(context, store);
+        return test(store as S & LogoutTokenReplayStore);
+      });
     };
 
     it("the first claim of a jti answers true, a replay false", (context) =>

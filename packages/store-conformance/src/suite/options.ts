@@ -19,6 +19,13 @@ export interface TestSessionStoreOptions<S extends SessionStore = SessionStore> 
    * fit as they are. @default undefined (group off)
    */
   outage?: { stop(): Promise<void>; start(): Promise<void> };
+  /**
+   * `testSessionStore` only: writes a JSON report (suite version, store name, groups run and
+   * skipped with why, pass/fail per rule) to this path, relative to the working directory, when
+   * the test file is done. The `SESSIONKIT_CONFORMANCE_REPORT` env var does the same.
+   * @default undefined (no report)
+   */
+  report?: string;
 }
 
 const storeMethods = [
@@ -50,7 +57,9 @@ export function validateOptions<S extends SessionStore>(
     throw invalidOption(`${caller}: ${problem}`);
   };
   if (typeof options !== "object" || options === null) {
-    fail("expected an options object: { name, createStore, destroyStore?, corrupt?, outage? }");
+    fail(
+      "expected an options object: { name, createStore, destroyStore?, corrupt?, outage?, report? }",
+    );
   }
   if (typeof options.name !== "string" || options.name.trim() === "") {
     fail("`name` must be a non-empty string naming the store under test");
@@ -75,7 +84,13 @@ export function validateOptions<S extends SessionStore>(
       fail("`outage`, when given, must be an object with stop() and start() functions");
     }
   }
-  const known = new Set(["name", "createStore", "destroyStore", "corrupt", "outage"]);
+  if (
+    options.report !== undefined &&
+    (typeof options.report !== "string" || options.report === "")
+  ) {
+    fail("`report`, when given, must be the path of the JSON report to write");
+  }
+  const known = new Set(["name", "createStore", "destroyStore", "corrupt", "outage", "report"]);
   for (const key of Object.keys(options)) {
     if (!known.has(key)) fail(`unknown option \`${key}\` (a typo?)`);
   }

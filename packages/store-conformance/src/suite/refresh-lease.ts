@@ -30,8 +30,10 @@ export function testRefreshLease<S extends SessionStore>(
       context: TestContext,
       test: (store: S & RefreshLeaseStore) => Promise<void>,
     ) => {
-      guard(context);
-      return withStore(o, (store) => test(store as S & RefreshLeaseStore));
+      return withStore(o, (store) => {
+        guard(context, store);
+        return test(store as S & RefreshLeaseStore);
+      });
     };
 
     it("parallel acquires by many holders: exactly one wins", (context) =>

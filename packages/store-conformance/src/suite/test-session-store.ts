@@ -11,6 +11,7 @@ import { testListSessions } from "./list-sessions.js";
 import { testLogoutTokenReplay } from "./logout-token-replay.js";
 import { type TestSessionStoreOptions, validateOptions } from "./options.js";
 import { testRefreshLease } from "./refresh-lease.js";
+import { declareReport } from "./report.js";
 import { testTouch } from "./touch.js";
 import { testUpdate } from "./update.js";
 
@@ -19,12 +20,20 @@ import { testUpdate } from "./update.js";
  * of a Vitest test file. The logout-token replay and refresh-lease groups run
  * when the store has `claimLogoutToken` and `acquireRefreshLease` (and say
  * "skipped by design" otherwise); the corrupt-data and fault groups run when the
- * options declare `corrupt` and `outage`.
+ * options declare `corrupt` and `outage`. With `report` (or the `SESSIONKIT_CONFORMANCE_REPORT`
+ * env var) it writes a JSON certificate of the run when the file is done.
  */
 export function testSessionStore<S extends SessionStore>(
   options: TestSessionStoreOptions<S>,
 ): void {
   const o = validateOptions(options, "testSessionStore");
+  const report = o.report ?? process.env.SESSIONKIT_CONFORMANCE_REPORT;
+  if (report) {
+    declareReport(report, o.name, [
+      ...(o.corrupt ? [] : [{ group: "corrupt data", reason: "no `corrupt` option" }]),
+      ...(o.outage ? [] : [{ group: "faults", reason: "no `outage` option" }]),
+    ]);
+  }
   testBasics(o);
   testExpiry(o);
   testUpdate(o);
