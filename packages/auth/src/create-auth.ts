@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { type NextRequest, NextResponse } from "next/server.js";
 import {
   type AccessToken,
@@ -7,6 +8,13 @@ import {
 } from "./access-token.js";
 import { type AuthConfig, resolveConfig } from "./config.js";
 import { AuthError, storeUnavailable } from "./errors.js";
+import {
+  type AnyRequest,
+  type AnyResponse,
+  cookiesOf,
+  isAnyRequest,
+  writeSessionCookies,
+} from "./http/node-adapter.js";
 import { jarOf, nextCookieStore, nextRequestHost, requestCookies } from "./http/request-cookies.js";
 import { applySessionWrites, cookieInits, secureFor } from "./http/set-cookies.js";
 import { discover } from "./oidc/discovery.js";
@@ -36,20 +44,43 @@ export interface RevokeUserSessionsOptions {
   iss?: string;
 }
 
-/** What {@link createAuth} returns. */
+/**
+ * What {@link createAuth} returns. Every helper that takes a request takes a Web `Request`
+ * (`NextRequest`) or Node's `IncomingMessage` (the Pages Router's `ctx.req`, `NextApiRequest`),
+ * and writes cookies onto a Web `Response` (`NextResponse`) or Node's `ServerResponse`
+ * (`ctx.res`, `NextApiResponse`), appending `Set-Cookie` beside the ones already set.
+ */
 export interface Auth {
-  /** The request's session, or `null`. Without a request it reads `next/headers` cookies. Never throws for a bad cookie. */
-  getSession(request?: Request): Promise<SessionData | null>;
+  /**
+   * The request's session, or `null`. Without a request it reads `next/headers` cookies. Never
+   * throws for a bad cookie; given a `response` (e.g. `getSession(ctx.req, ctx.res)`), a bad
+   * cookie's session cookies are cleared on it.
+   */
+  getSession(
+    request?: Request | IncomingMessage,
+    response?: Response | ServerResponse,
+  ): Promise<SessionData | null>;
   /** Replaces the session's data (server actions and route handlers, via `next/headers`). */
   updateSession(update: SessionUpdate): Promise<void>;
   /** Replaces the session's data, writing the cookies onto `response`. */
-  updateSession(request: Request, response: Response, update: SessionUpdate): Promise<void>;
+  updateSession(
+    request: Request | IncomingMessage,
+    response: Response | ServerResponse,
+    update: SessionUpdate,
+  ): Promise<void>;
   /** For `proxy.ts` / `middleware.ts`: serves auth routes, rolls the session, clears bad cookies. Never throws. */
   middleware(request: NextRequest): Promise<NextResponse>;
   /** Starts a new session (fresh id) on `response`, discarding the request's old one. */
-  saveSession(request: Request, response: Response, session: NewSession): Promise<void>;
+  saveSession(
+    request: Request | IncomingMessage,
+    response: Response | ServerResponse,
+    session: NewSession,
+  ): Promise<void>;
   /** Ends the request's session: the store record and every session cookie on `response`. */
-  deleteSession(request: Request, response: Response): Promise<void>;
+  deleteSession(
+    request: Request | IncomingMessage,
+    response: Response | ServerResponse,
+  ): Promise<void>;
   /**
    * A valid access token of the session (`null` without one), refreshed when expired or within
    * `refreshBuffer` (or always, with `refresh: true`). Without a request it works through
@@ -60,8 +91,8 @@ export interface Auth {
   getAccessToken(options?: GetAccessTokenOptions): Promise<AccessToken | null>;
   /** The same for a request; a refreshed session's cookies are written onto `response` when given. */
   getAccessToken(
-    request: Request,
-    response?: Response,
+    request: Request | IncomingMessage,
+    response?: Response | ServerResponse,
     options?: GetAccessTokenOptions,
   ): Promise<AccessToken | null>;
   /**
@@ -69,16 +100,20 @@ export interface Auth {
    * index. Throws `AUTH_STORE_REQUIRED` without a `sessionStore`, `AUTH_SESSION_MISSING` when the
    * request has no session.
    */
-  listSessions(request?: Request): Promise<SessionInfo[]>;
+  listSessions(request?: Request | IncomingMessage): Promise<SessionInfo[]>;
   /**
    * Ends one of the signed-in user's sessions by its `listSessions` id; ending the current one
    * clears its cookies (through `next/headers`, or on `response`). Another user's id, or an
    * unknown one, is refused with `AUTH_SESSION_NOT_FOUND` and changes nothing.
    */
   revokeSession(id: string): Promise<void>;
-  revokeSession(request: Request, response: Response, id: string): Promise<void>;
+  revokeSession(
+    request: Request | IncomingMessage,
+    response: Response | ServerResponse,
+    id: string,
+  ): Promise<void>;
   /** Ends every session of the signed-in user except the current one; answers how many ended. */
-  revokeOtherSessions(request?: Request): Promise<number>;
+  revokeOtherSessions(request?: Request | IncomingMessage): Promise<number>;
   /** Server-side admin: ends every session of a user; answers how many ended. */
   revokeUserSessions(options: RevokeUserSessionsOptions): Promise<number>;
   /** The validated configuration (durations in seconds); its secrets are non-enumerable, so logging it shows none. */
@@ -174,7 +209,7 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
   const nextJar = async () => jarOf(await nextCookieStore());
 
   async function getAccessToken(
-    ...args: [GetAccessTokenOptions?] | [Request, Response?, GetAccessTokenOptions?]
+    ...args: [GetAccessTokenOptions?] | [AnyRequest, AnyResponse?, GetAccessTokenOptions?]
   ): Promise<AccessToken | null> {
     if (!accessTokens) {
       throw new AuthError(
@@ -183,10 +218,14 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
       );
     }
     const [first] = args;
-    if (first instanceof Request) {
-      const [request, response, options] = args as [Request, Response?, GetAccessTokenOptions?];
-      const result = await accessTokens.get(requestCookies(request), options);
-      if (response) applySessionWrites(config, request, response, result.writes);
+    if (isAnyRequest(first)) {
+      const [request, response, options] = args as [
+        AnyRequest,
+        AnyResponse?,
+        GetAccessTokenOptions?,
+      ];
+      const result = await accessTokens.get(cookiesOf(request), options);
+      if (response) writeSessionCookies(config, request, response, result.writes);
       return result.accessToken;
     }
     let token: AccessToken | null = null;
@@ -203,10 +242,16 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
     return token;
   }
 
-  async function getSession(request?: Request): Promise<SessionData | null> {
-    const jar = request ? requestCookies(request) : await nextJar();
+  async function getSession(
+    request?: AnyRequest,
+    response?: AnyResponse,
+  ): Promise<SessionData | null> {
+    const jar = request ? cookiesOf(request) : await nextJar();
     const read = await core.read(jar);
     if (read.kind === "valid") return read.session;
+    if (read.kind === "invalid" && request && response) {
+      writeSessionCookies(config, request, response, core.discard(read));
+    }
     if (read.kind === "unavailable" && config.session.onStoreError === "throw") {
       throw storeUnavailable(read.error);
     }
@@ -214,7 +259,7 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
   }
 
   async function updateSession(
-    ...args: [SessionUpdate] | [Request, Response, SessionUpdate]
+    ...args: [SessionUpdate] | [AnyRequest, AnyResponse, SessionUpdate]
   ): Promise<void> {
     if (args.length === 1) {
       const [change] = args;
@@ -224,12 +269,7 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
       }));
     }
     const [request, response, change] = args;
-    applySessionWrites(
-      config,
-      request,
-      response,
-      await core.update(requestCookies(request), change),
-    );
+    writeSessionCookies(config, request, response, await core.update(cookiesOf(request), change));
   }
 
   async function sessionkitMiddleware(request: NextRequest): Promise<NextResponse> {
@@ -265,35 +305,32 @@ export function createAuthWith(options: AuthOptions, internal: InternalAuthOptio
     return response;
   }
 
-  async function saveSession(request: Request, response: Response, session: NewSession) {
-    applySessionWrites(
-      config,
-      request,
-      response,
-      await core.save(requestCookies(request), session),
-    );
+  async function saveSession(request: AnyRequest, response: AnyResponse, session: NewSession) {
+    writeSessionCookies(config, request, response, await core.save(cookiesOf(request), session));
   }
 
-  async function deleteSession(request: Request, response: Response) {
-    applySessionWrites(config, request, response, await core.destroy(requestCookies(request)));
+  async function deleteSession(request: AnyRequest, response: AnyResponse) {
+    writeSessionCookies(config, request, response, await core.destroy(cookiesOf(request)));
   }
 
-  async function listSessions(request?: Request): Promise<SessionInfo[]> {
-    return management.list(request ? requestCookies(request) : await nextJar());
+  async function listSessions(request?: AnyRequest): Promise<SessionInfo[]> {
+    return management.list(request ? cookiesOf(request) : await nextJar());
   }
 
-  async function revokeSession(...args: [string] | [Request, Response, string]): Promise<void> {
+  async function revokeSession(
+    ...args: [string] | [AnyRequest, AnyResponse, string]
+  ): Promise<void> {
     if (args.length === 1) {
       const [id] = args;
       return withNextCookies((jar) => management.revoke(jar, id));
     }
     const [request, response, id] = args;
-    const { writes } = await management.revoke(requestCookies(request), id);
-    applySessionWrites(config, request, response, writes);
+    const { writes } = await management.revoke(cookiesOf(request), id);
+    writeSessionCookies(config, request, response, writes);
   }
 
-  async function revokeOtherSessions(request?: Request): Promise<number> {
-    return management.revokeOthers(request ? requestCookies(request) : await nextJar());
+  async function revokeOtherSessions(request?: AnyRequest): Promise<number> {
+    return management.revokeOthers(request ? cookiesOf(request) : await nextJar());
   }
 
   async function revokeUserSessions(target: RevokeUserSessionsOptions): Promise<number> {

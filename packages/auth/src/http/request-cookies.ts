@@ -3,6 +3,16 @@ import type { CookieJar } from "../session/session-cookies.js";
 
 const EMPTY: CookieJar = Object.freeze({});
 
+/** The cookies of a `Cookie` header. A header that does not parse yields what it can, never a throw. */
+export function parseCookieHeader(header: string | null | undefined): CookieJar {
+  if (!header) return EMPTY;
+  try {
+    return parseCookie(header);
+  } catch {
+    return EMPTY;
+  }
+}
+
 /** The cookies a request carries. A header that does not parse yields what it can, never a throw. */
 export function requestCookies(request: Request): CookieJar {
   let header: string | null;
@@ -11,12 +21,7 @@ export function requestCookies(request: Request): CookieJar {
   } catch {
     return EMPTY;
   }
-  if (!header) return EMPTY;
-  try {
-    return parseCookie(header);
-  } catch {
-    return EMPTY;
-  }
+  return parseCookieHeader(header);
 }
 
 /** The next/headers cookie store (server components, route handlers, server actions). */
