@@ -1,4 +1,4 @@
-import { SessionStoreError } from "./store/session-store-error.js";
+import { brand, hasBrand, SessionStoreError } from "./store/session-store-error.js";
 
 /**
  * Every code of {@link AuthError} (and of its subclass `OidcError`), with the HTTP status an auth
@@ -18,6 +18,11 @@ export const AUTH_ERROR_STATUS = {
    * says how the backend failed. An `AuthError` code, never a `SessionStoreError` one.
    */
   AUTH_STORE_UNAVAILABLE: 503,
+  /**
+   * A session would not fit in cookies the browser can send back (a stateless session sealing past
+   * the chunk limit or Node's 16 KiB header limit): refused instead of written and never read.
+   */
+  AUTH_SESSION_TOO_LARGE: 500,
   /** An operation needs a signed-in session and the request has none. */
   AUTH_SESSION_MISSING: 401,
   /** Session management (`listSessions`, `revoke*`) was used with stateless cookie sessions: it needs a `sessionStore`. */
@@ -74,6 +79,8 @@ export interface AuthErrorOptions {
   cause?: unknown;
 }
 
+const AUTH_ERROR = Symbol.for("@sessionkit/auth.AuthError");
+
 /**
  * An error of sessionkit's core, with a stable `code` and the HTTP `status` a route answers for
  * it. Its message never holds a token, cookie value or secret.
@@ -88,6 +95,12 @@ export class AuthError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = statusOf(code);
+    brand(this, AUTH_ERROR);
+  }
+
+  /** `instanceof` holds for an `AuthError` of any copy of this package (Next may bundle several). */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, AUTH_ERROR);
   }
 }
 

@@ -1,4 +1,7 @@
 import { AuthError, type AuthErrorOptions, type OidcErrorCode, statusOf } from "../errors.js";
+import { brand, hasBrand } from "../store/session-store-error.js";
+
+const OIDC_ERROR = Symbol.for("@sessionkit/auth.OidcError");
 
 export type { OidcErrorCode } from "../errors.js";
 
@@ -27,6 +30,12 @@ export class OidcError extends AuthError {
     this.code = code;
     this.status = options.status ?? statusOf(code);
     this.reason = options.reason ?? code.slice("OIDC_".length).toLowerCase();
+    brand(this, OIDC_ERROR);
+  }
+
+  /** `instanceof` holds for an `OidcError` of any copy of this package. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, OIDC_ERROR);
   }
 }
 

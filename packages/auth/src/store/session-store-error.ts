@@ -26,6 +26,24 @@ export interface SessionStoreErrorOptions {
   retryAfter?: number;
 }
 
+const SESSION_STORE_ERROR = Symbol.for("@sessionkit/auth.SessionStoreError");
+
+/**
+ * Marks `error` with a registry symbol, so `instanceof` and the `is…Error` checks recognise it
+ * even when it comes from another copy of this package (Next bundles the proxy and the pages
+ * separately; a driver may resolve its own copy).
+ */
+export function brand(error: object, mark: symbol): void {
+  Object.defineProperty(error, mark, { value: true });
+}
+
+/** Whether `value` carries the registry symbol `mark` (see {@link brand}). */
+export function hasBrand(value: unknown, mark: symbol): boolean {
+  return (
+    typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[mark] === true
+  );
+}
+
 /**
  * A store failed because its backend failed, not because of the data in it. Its message never
  * holds session data, a token or a secret.
@@ -49,6 +67,12 @@ export class SessionStoreError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.retryAfter = options.retryAfter;
+    brand(this, SESSION_STORE_ERROR);
+  }
+
+  /** `instanceof` holds for a `SessionStoreError` of any copy of this package. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, SESSION_STORE_ERROR);
   }
 }
 
