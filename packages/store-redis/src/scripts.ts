@@ -202,30 +202,42 @@ return 1
  * listSessions. KEYS: the iss+sub index of each shard. ARGV: now, the sub ref, then the
  * base of each key's shard. Returns id, value, id, value… for every member whose value is
  * live by its header and still belongs to that user. Only members scored after `now` are
- * read (the score is the record's expiry; writes prune the dead ones). Members whose value
- * is gone, unreadable or now another user's are dropped from the index.
+ * read (the score is the record's expiry; writes prune the dead ones), all with one MGET.
+ * Members whose value is gone, unreadable, of another type or now another user's are
+ * dropped from the index.
  */
 export const listScript = script(`${prelude}
 local now, ref = tonumber(ARGV[1]), ARGV[2]
-local found = {}
+local ids, indexes, keys = {}, {}, {}
 for i, index in ipairs(KEYS) do
   local base = ARGV[2 + i]
-  local stale = false
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', index, '(' .. ARGV[1], '+inf')) do
-    local v = read(base .. 's:' .. id)
-    local e, sub = header(v)
-    if e and sub == ref then
-      if e > now then
-        found[#found + 1] = id
-        found[#found + 1] = v
-      end
-    else
-      redis.call('ZREM', index, id)
-      stale = true
-    end
+    ids[#ids + 1] = id
+    indexes[#indexes + 1] = index
+    keys[#keys + 1] = base .. 's:' .. id
   end
-  if stale then tidy(index, now) end
 end
+local found, stale = {}, {}
+-- MGET answers nil (false in Lua) for a missing key and for another type alike. In
+-- batches: unpack has a stack limit.
+local values = {}
+for from = 1, #keys, 1000 do
+  local batch = redis.call('MGET', unpack(keys, from, math.min(from + 999, #keys)))
+  for _, v in ipairs(batch) do values[#values + 1] = v end
+end
+for n, v in ipairs(values) do
+  local e, sub = header(v)
+  if e and sub == ref then
+    if e > now then
+      found[#found + 1] = ids[n]
+      found[#found + 1] = v
+    end
+  else
+    redis.call('ZREM', indexes[n], ids[n])
+    stale[indexes[n]] = true
+  end
+end
+for index in pairs(stale) do tidy(index, now) end
 return found
 `);
 

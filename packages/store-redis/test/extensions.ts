@@ -306,6 +306,18 @@ function describeAll(target: () => Target) {
       expect((await store.get(moved))?.user.sub).toBe("ned");
     });
 
+    it("lists a user with more sessions than one MGET batch (1,000) holds", async () => {
+      fresh();
+      const ids = Array.from({ length: 1_100 }, (_, n) => `many-${n}`);
+      for (let from = 0; from < ids.length; from += 250) {
+        await Promise.all(
+          ids.slice(from, from + 250).map((id) => store.set(id, aSession("mo"), inOneMinute())),
+        );
+      }
+      const listed = await store.listSessions({ iss, sub: "mo" });
+      expect(listed.map(({ id }) => id).sort()).toEqual([...ids].sort());
+    });
+
     it("rejects an owner without iss or sub", async () => {
       fresh();
       const invalid = { code: "STORE_INVALID_ARGUMENT" };
