@@ -1,3 +1,6 @@
+import { spawn, spawnSync } from "node:child_process";
+import type { WaitStrategy } from "testcontainers";
+import { findBinary } from "./binaries.js";
 import { freePort } from "./free-port.js";
 import { waitUntil } from "./wait-until.js";
 
@@ -29,6 +32,8 @@ export function detectContainerRuntime(): Promise<Testcontainers | undefined> {
 
 /** What to run in a container. */
 export interface ContainerSpec {
+  /** "redis", "postgres"…: labels the container, for clean-up by kind. */
+  kind: string;
   image: string;
   /** Ports the server listens on inside the container. */
   ports: number[];
@@ -63,15 +68,149 @@ export interface ContainerBackend {
   handle: ContainerHandle;
 }
 
+/**
+ * Every container started here carries these labels: `docker/cleanup.sh` and
+ * `scripts/test.sh` remove what a dead process (or a finished run) left behind.
+ */
+export const containerLabels = {
+  /** Marks a sessionkit test backend; the value is its kind. */
+  backend: "sessionkit.backend",
+  /** The pid of the process that started it (removed once that process is gone). */
+  pid: "sessionkit.pid",
+  /** `SESSIONKIT_CONTAINER_RUN`, so a test run can remove all of its own at the end. */
+  run: "sessionkit.run",
+} as const;
+
+type Runtime = Awaited<ReturnType<Testcontainers["getContainerRuntimeClient"]>>;
+type RuntimeContainer = ReturnType<Runtime["container"]["getById"]>;
+
+/** Containers this process started and has not removed yet, by id. */
+const live = new Set<string>();
+let cleanupInstalled = false;
+
+/**
+ * Removes this process's containers when it exits without closing them, and, from a
+ * detached watchdog, when it dies without running exit hooks (SIGKILL, a crashed worker).
+ */
+function installContainerCleanup() {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  const docker = findBinary("docker");
+  if (!docker) return; // Only Testcontainers' own clean-up then (its reaper, unless disabled).
+  process.once("exit", () => {
+    if (live.size) spawnSync(docker, ["rm", "-f", "-v", ...live], { stdio: "ignore" });
+  });
+  if (process.platform === "win32") return;
+  const script =
+    'while kill -0 "$1" 2>/dev/null; do sleep 1; done; ' +
+    'ids=$("$2" ps -aq --filter "label=$3=$1"); [ -n "$ids" ] && "$2" rm -f -v $ids >/dev/null 2>&1; true';
+  const watchdog = spawn(
+    "sh",
+    ["-c", script, "sh", String(process.pid), docker, containerLabels.pid],
+    { detached: true, stdio: "ignore" },
+  );
+  watchdog.on("error", () => {});
+  watchdog.unref();
+}
+
+/** Why a container is not running, or `undefined` while it runs. */
+async function exitReason(container: RuntimeContainer): Promise<string | undefined> {
+  const { State } = await container.inspect();
+  if (State.Running) return undefined;
+  return `the container exited (code ${State.ExitCode}${State.OOMKilled ? ", out of memory" : ""})`;
+}
+
+/** The server's last lines, for the message when a container exits or never answers. */
+async function logTail(runtime: Runtime, container: RuntimeContainer): Promise<string> {
+  try {
+    const stream = await runtime.container.logs(container, { tail: 3 });
+    const text = await new Promise<string>((resolve) => {
+      let out = "";
+      stream.on("data", (chunk: Buffer | string) => {
+        out += String(chunk);
+      });
+      stream.on("end", () => resolve(out));
+      stream.on("error", () => resolve(out));
+      setTimeout(() => resolve(out), 2_000).unref();
+    });
+    const lines = text
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean);
+    return lines.length ? `: ${lines.join(" | ")}` : "";
+  } catch {
+    return "";
+  }
+}
+
+/** Tells Testcontainers not to wait: {@link untilReady} does, speaking each server's protocol. */
+function ourOwnReadiness(timeout: number): WaitStrategy {
+  const strategy: WaitStrategy = {
+    waitUntilReady: async () => {},
+    withStartupTimeout: () => strategy,
+    isStartupTimeoutSet: () => true,
+    getStartupTimeout: () => timeout,
+  };
+  return strategy;
+}
+
+/** Polls `ready` and fails at once, with the server's last lines, if the container exits. */
+async function untilReady(
+  runtime: Runtime,
+  container: RuntimeContainer,
+  ready: () => Promise<boolean>,
+  timeout: number,
+): Promise<void> {
+  let exited: string | undefined;
+  let lastCheck = 0;
+  try {
+    await waitUntil(
+      async () => {
+        if (await ready().catch(() => false)) return true;
+        // A container that exited will never answer: asking Docker once a second is enough.
+        if (Date.now() - lastCheck >= 1_000) {
+          lastCheck = Date.now();
+          exited = await exitReason(container);
+        }
+        return false;
+      },
+      { timeout, interval: 100, abort: () => exited },
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}${await logTail(runtime, container)}`, {
+      cause: error,
+    });
+  }
+}
+
 export async function startContainer(
   testcontainers: Testcontainers,
   spec: ContainerSpec,
 ): Promise<ContainerBackend> {
+  installContainerCleanup();
+  const runtime = await testcontainers.getContainerRuntimeClient();
+  const host = runtime.info.containerRuntime.host;
   const hostPorts = await Promise.all(spec.ports.map(() => freePort()));
   const innerPorts = spec.samePorts ? hostPorts : spec.ports;
-  let container = new testcontainers.GenericContainer(spec.image)
+  /** Publishes on the loopback interface only: a test server is nobody else's business. */
+  class LoopbackContainer extends testcontainers.GenericContainer {
+    onLoopback(): this {
+      for (const bindings of Object.values(this.hostConfig.PortBindings ?? {})) {
+        for (const binding of bindings as { HostIp?: string }[]) binding.HostIp = "127.0.0.1";
+      }
+      return this;
+    }
+  }
+  let container = new LoopbackContainer(spec.image)
     .withExposedPorts(...innerPorts.map((inner, i) => ({ container: inner, host: hostPorts[i]! })))
-    .withStartupTimeout(spec.timeout);
+    .onLoopback()
+    .withLabels({
+      [containerLabels.backend]: spec.kind,
+      [containerLabels.pid]: String(process.pid),
+      [containerLabels.run]: process.env.SESSIONKIT_CONTAINER_RUN ?? "",
+    })
+    // Readiness is ours (the server's own protocol, and an exited container fails at once).
+    .withWaitStrategy(ourOwnReadiness(spec.timeout));
   if (spec.env) container = container.withEnvironment(spec.env);
   if (spec.command) {
     const command = spec.command.map((arg) =>
@@ -80,15 +219,25 @@ export async function startContainer(
     container = container.withCommand(command);
   }
   const started = await container.start();
-  const host = started.getHost();
-  const client = await testcontainers.getContainerRuntimeClient();
-  const runtimeHandle = client.container.getById(started.getId());
+  const id = started.getId();
+  live.add(id);
+  const runtimeHandle = runtime.container.getById(id);
+  let closed = false;
+  const remove = async () => {
+    live.delete(id);
+    await runtimeHandle.remove({ force: true, v: true });
+  };
   const becomeReady = async () => {
-    await waitUntil(() => spec.ready(host, hostPorts), { timeout: spec.timeout, interval: 100 });
+    await untilReady(runtime, runtimeHandle, () => spec.ready(host, hostPorts), spec.timeout);
     await spec.afterStart?.(host, hostPorts);
   };
-  await becomeReady();
-  let closed = false;
+  try {
+    await becomeReady();
+  } catch (error) {
+    closed = true;
+    await remove().catch(() => {});
+    throw error;
+  }
   return {
     host,
     ports: hostPorts,
@@ -96,16 +245,17 @@ export async function startContainer(
       source: "testcontainers",
       canRestart: true,
       async stop() {
-        await client.container.stop(runtimeHandle, { timeout: 1 });
+        // In milliseconds: a clean shutdown lets the server keep its data across the restart.
+        await runtime.container.stop(runtimeHandle, { timeout: 20_000 });
       },
       async start() {
-        await client.container.start(runtimeHandle);
+        await runtime.container.start(runtimeHandle);
         await becomeReady();
       },
       async close() {
         if (closed) return;
         closed = true;
-        await started.stop({ timeout: 1 }).catch(() => client.container.remove(runtimeHandle));
+        await remove();
       },
     },
   };

@@ -4,7 +4,6 @@ import { dirname, join } from "node:path";
 import { findBinary, versionedDirs } from "./binaries.js";
 import { startContainer } from "./container-runtime.js";
 import { freePort } from "./free-port.js";
-import { backendImages } from "./images.js";
 import { createLocalWorkspace } from "./local-server.js";
 import { retryOnPortRace, startLocalServer } from "./local-start.js";
 import { dynamoDbReady } from "./probes.js";
@@ -49,6 +48,7 @@ export function startDynamoDb(options?: StartDynamoDbOptions): Promise<DynamoDbB
   return resolveBackend<DynamoDbBackend>(
     {
       label: "DynamoDB",
+      image: "dynamodb",
       envVar: "DYNAMODB_ENDPOINT",
       fromEnv(value) {
         return {
@@ -61,9 +61,10 @@ export function startDynamoDb(options?: StartDynamoDbOptions): Promise<DynamoDbB
           },
         };
       },
-      async fromContainer(testcontainers, timeout) {
+      async fromContainer(testcontainers, timeout, image) {
         const container = await startContainer(testcontainers, {
-          image: backendImages.dynamodb,
+          kind: "dynamodb",
+          image,
           ports: [8000],
           command: [
             "-jar",

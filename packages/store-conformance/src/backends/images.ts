@@ -1,6 +1,7 @@
 /**
- * The container images every backend runs under Testcontainers. `docker/compose.yml`
- * pins the same tags; a test keeps the two in agreement.
+ * The official images every backend runs under Testcontainers by default.
+ * `docker/compose.yml` pins the same tags behind the same env vars; a test keeps
+ * the two in agreement.
  */
 export const backendImages = {
   redis: "redis:7.4.2-alpine",
@@ -11,3 +12,19 @@ export const backendImages = {
 
 /** The name of one pinned image in {@link backendImages}. */
 export type BackendImageName = keyof typeof backendImages;
+
+/**
+ * The env var that replaces each pinned image (a private mirror, or the images
+ * `docker/images/build.sh` builds from Debian packages where no registry is reachable).
+ */
+export const backendImageEnvVars = {
+  redis: "SESSIONKIT_REDIS_IMAGE",
+  postgres: "SESSIONKIT_POSTGRES_IMAGE",
+  mariadb: "SESSIONKIT_MARIADB_IMAGE",
+  dynamodb: "SESSIONKIT_DYNAMODB_IMAGE",
+} as const satisfies Record<BackendImageName, string>;
+
+/** The image to run: the `image` option, else its env var, else the pinned official tag. */
+export function backendImage(name: BackendImageName, option?: string): string {
+  return option || process.env[backendImageEnvVars[name]] || backendImages[name];
+}

@@ -1,6 +1,11 @@
 export { BackendError, type BackendErrorCode } from "./backend-error.js";
 export { type StartDynamoDbOptions, startDynamoDb } from "./dynamodb.js";
-export { type BackendImageName, backendImages } from "./images.js";
+export {
+  type BackendImageName,
+  backendImage,
+  backendImageEnvVars,
+  backendImages,
+} from "./images.js";
 export { type StartMySqlOptions, startMySql } from "./mysql.js";
 export { type StartPostgresOptions, startPostgres } from "./postgres.js";
 export { type StartRedisOptions, startRedis } from "./redis.js";

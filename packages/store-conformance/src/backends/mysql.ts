@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { findBinary, isRoot } from "./binaries.js";
 import { startContainer } from "./container-runtime.js";
 import { freePort } from "./free-port.js";
-import { backendImages } from "./images.js";
 import { createLocalWorkspace } from "./local-server.js";
 import { retryOnPortRace, runToCompletion, startLocalServer } from "./local-start.js";
 import { mySqlReady } from "./probes.js";
@@ -48,6 +47,7 @@ export function startMySql(options?: StartMySqlOptions): Promise<MySqlBackend> {
   return resolveBackend<MySqlBackend>(
     {
       label: "MySQL/MariaDB",
+      image: "mariadb",
       envVar: "DATABASE_URL_MYSQL",
       fromEnv(value) {
         const url = new URL(value);
@@ -63,9 +63,10 @@ export function startMySql(options?: StartMySqlOptions): Promise<MySqlBackend> {
           database: decodeURIComponent(url.pathname.slice(1)),
         };
       },
-      async fromContainer(testcontainers, timeout) {
+      async fromContainer(testcontainers, timeout, image) {
         const container = await startContainer(testcontainers, {
-          image: backendImages.mariadb,
+          kind: "mariadb",
+          image,
           ports: [3306],
           env: { MARIADB_ROOT_PASSWORD: password, MARIADB_DATABASE: database },
           command: charsetArgs,

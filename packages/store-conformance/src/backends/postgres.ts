@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { findBinary, isRoot, systemUser, versionedDirs } from "./binaries.js";
 import { startContainer } from "./container-runtime.js";
 import { freePort } from "./free-port.js";
-import { backendImages } from "./images.js";
 import { createLocalWorkspace } from "./local-server.js";
 import { retryOnPortRace, runToCompletion, startLocalServer } from "./local-start.js";
 import { postgresReady } from "./probes.js";
@@ -48,6 +47,7 @@ export function startPostgres(options?: StartPostgresOptions): Promise<PostgresB
   return resolveBackend<PostgresBackend>(
     {
       label: "PostgreSQL",
+      image: "postgres",
       envVar: "DATABASE_URL_POSTGRES",
       fromEnv(value) {
         const url = new URL(value);
@@ -62,9 +62,10 @@ export function startPostgres(options?: StartPostgresOptions): Promise<PostgresB
           url: value,
         };
       },
-      async fromContainer(testcontainers, timeout) {
+      async fromContainer(testcontainers, timeout, image) {
         const container = await startContainer(testcontainers, {
-          image: backendImages.postgres,
+          kind: "postgres",
+          image,
           ports: [5432],
           env: { POSTGRES_PASSWORD: password },
           command: ["postgres", "-c", "fsync=off", "-c", "synchronous_commit=off"],

@@ -2,7 +2,6 @@ import { mkdirSync } from "node:fs";
 import { findBinary } from "./binaries.js";
 import { startContainer } from "./container-runtime.js";
 import { freePort } from "./free-port.js";
-import { backendImages } from "./images.js";
 import { createLocalWorkspace, type ServerProcess } from "./local-server.js";
 import { retryOnPortRace, runUntilReady } from "./local-start.js";
 import { redisClusterReady, redisCommand, redisReady } from "./probes.js";
@@ -59,6 +58,7 @@ export function startRedisCluster(
   return resolveBackend<RedisClusterBackend>(
     {
       label: "Redis Cluster",
+      image: "redis",
       envVar: "REDIS_CLUSTER_NODES",
       fromEnv(value) {
         const nodes = value.split(",").map((entry) => {
@@ -68,14 +68,15 @@ export function startRedisCluster(
         });
         return { ready: allReady(nodes), nodes };
       },
-      async fromContainer(testcontainers, timeout) {
+      async fromContainer(testcontainers, timeout, image) {
         // One container, three nodes on the port numbers published outside, so the
         // addresses the cluster announces work from the host as well.
         const node = (i: number) =>
           `mkdir -p /data/{port${i}} && redis-server --port {port${i}} --dir /data/{port${i}} ` +
           `${clusterArgs.join(" ")} --daemonize yes --protected-mode no`;
         const container = await startContainer(testcontainers, {
-          image: backendImages.redis,
+          kind: "redis-cluster",
+          image,
           ports: [7000, 7001, 7002],
           samePorts: true,
           command: ["sh", "-c", `${node(0)} && ${node(1)} && ${node(2)} && exec sleep infinity`],

@@ -1,7 +1,6 @@
 import { findBinary } from "./binaries.js";
 import { startContainer } from "./container-runtime.js";
 import { freePort } from "./free-port.js";
-import { backendImages } from "./images.js";
 import { createLocalWorkspace } from "./local-server.js";
 import { retryOnPortRace, startLocalServer } from "./local-start.js";
 import { redisReady } from "./probes.js";
@@ -39,6 +38,7 @@ export function startRedis(options?: StartRedisOptions): Promise<RedisBackend> {
   return resolveBackend<RedisBackend>(
     {
       label: "Redis",
+      image: "redis",
       envVar: "REDIS_URL",
       fromEnv(value) {
         const url = new URL(value);
@@ -46,9 +46,10 @@ export function startRedis(options?: StartRedisOptions): Promise<RedisBackend> {
         const port = Number(url.port || 6379);
         return { ready: () => redisReady(host, port), url: value, host, port };
       },
-      async fromContainer(testcontainers, timeout) {
+      async fromContainer(testcontainers, timeout, image) {
         const container = await startContainer(testcontainers, {
-          image: backendImages.redis,
+          kind: "redis",
+          image,
           ports: [6379],
           ready: (host, [port]) => redisReady(host, port!),
           timeout,

@@ -61,6 +61,18 @@ export interface StartBackendOptions {
    * @default ["env", "testcontainers", "local"]
    */
   sources?: BackendSource[];
-  /** How long to wait for the server to answer, in milliseconds. @default 60_000 */
+  /** How long each source may take to give a server that answers, in milliseconds. @default 60_000 */
   timeout?: number;
+  /**
+   * The container image of the `testcontainers` source (a private mirror, a local
+   * build). Also set by `SESSIONKIT_<BACKEND>_IMAGE`, e.g. `SESSIONKIT_REDIS_IMAGE`.
+   * @default the pinned official image in `backendImages`
+   */
+  image?: string;
+  /**
+   * Told in one line when a source failed and the next one is tried (a refused pull,
+   * a container that exited, a server that never answered).
+   * @default console.warn
+   */
+  onSourceFailed?: (message: string) => void;
 }

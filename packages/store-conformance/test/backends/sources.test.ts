@@ -42,15 +42,27 @@ describe("backend sources", () => {
     expect(await detectContainerRuntime()).toBe(runtime);
   });
 
-  // With a container runtime this starts a real container (and may pull the image).
-  it("falls back from Testcontainers to a local binary when no runtime answers", async () => {
-    const runtime = await detectContainerRuntime();
+  // With a container runtime this starts a real container, or falls through when it cannot.
+  it("takes Testcontainers when it gives a server, else falls through to a local binary", async () => {
+    const lines: string[] = [];
     const backend = await withEnv({ REDIS_URL: undefined }, () =>
-      startRedis({ sources: ["env", "testcontainers", "local"] }),
+      startRedis({
+        sources: ["env", "testcontainers", "local"],
+        onSourceFailed: (line) => lines.push(line),
+      }),
     );
     try {
-      expect(backend.source).toBe(runtime ? "testcontainers" : "local");
       expect(await redisReady(backend.host, backend.port)).toBe(true);
+      if (backend.source === "local") {
+        // Either no runtime answers (then nothing failed) or the container failed, said in one line.
+        const runtime = await detectContainerRuntime();
+        expect(lines).toHaveLength(runtime ? 1 : 0);
+        for (const line of lines)
+          expect(line).toMatch(/^Redis: source testcontainers failed, trying local: /);
+      } else {
+        expect(backend.source).toBe("testcontainers");
+        expect(lines).toEqual([]);
+      }
     } finally {
       await backend.close();
     }
@@ -76,7 +88,7 @@ describe("backend sources", () => {
 
   it("fails in one line when an env URL does not answer", async () => {
     const error = await withEnv({ REDIS_URL: "redis://127.0.0.1:1" }, () =>
-      startRedis({ timeout: 300 }),
+      startRedis({ sources: ["env"], timeout: 300 }),
     ).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(BackendError);
     expect(error).toMatchObject({ code: "BACKEND_START_FAILED" });
@@ -108,7 +120,7 @@ describe("backend sources", () => {
       startRedis({ sources: ["env"] }),
     ).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: "BACKEND_NOT_FOUND" });
-    expect((error as Error).message).toBe("no Redis for tests: set REDIS_URL");
+    expect((error as Error).message).toBe("no Redis for tests: env: set REDIS_URL");
   });
 
   it("reads the sources from SESSIONKIT_BACKEND_SOURCES and rejects unknown ones", async () => {
