@@ -14,6 +14,7 @@ const SOURCES = [
   "app",
   "components",
   "lib",
+  "pages",
   "proxy.ts",
   "next.config.ts",
   "package.json",
