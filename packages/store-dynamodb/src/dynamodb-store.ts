@@ -121,6 +121,8 @@ export function dynamoDbStore(
   };
 
   return {
+    name: "dynamodb",
+
     async get(id: string): Promise<SessionData | null> {
       assertStoreId(id);
       const { Item: item } = await attempt("GetItem", () =>

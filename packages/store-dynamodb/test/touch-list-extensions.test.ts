@@ -390,6 +390,10 @@ describe("dynamoDbStore: logout-token claims and refresh leases", () => {
 });
 
 describe("dynamoDbStore options", () => {
+  it("names itself for telemetry", () => {
+    expect(dynamoDbStore(client, { tableName: "t" }).name).toBe("dynamodb");
+  });
+
   it("names the new option when given a renamed one", async () => {
     for (const [old, renamed] of [
       ["batchWriteMaxAttempts", /batchMaxAttempts/],
