@@ -68,6 +68,13 @@ export function nodeRequestUrl(request: IncomingMessage): string | undefined {
   return `${encrypted ? "https" : "http"}://${host}/`;
 }
 
+/** A Node request's `X-Forwarded-Proto`, as the `Headers` that `secureFor` reads it from (`trustProxy`). */
+function nodeForwardedProto(request: IncomingMessage): Headers | undefined {
+  const proto = request.headers["x-forwarded-proto"];
+  const value = Array.isArray(proto) ? proto.join(",") : proto;
+  return value ? new Headers({ "x-forwarded-proto": value }) : undefined;
+}
+
 /**
  * Appends the cookies to a Node response as `Set-Cookie` headers, keeping every one already
  * set (by the app or an earlier call), and marks it uncacheable. After the headers went out a
@@ -96,8 +103,10 @@ export function writeSessionCookies(
   writes: readonly CookieWrite[],
 ): void {
   if (writes.length === 0) return;
-  const url = isNodeRequest(request) ? nodeRequestUrl(request) : request.url;
-  const cookies = cookieInits(config, writes, secureFor(config, url));
+  const secure = isNodeRequest(request)
+    ? secureFor(config, nodeRequestUrl(request), nodeForwardedProto(request))
+    : secureFor(config, request.url, request.headers);
+  const cookies = cookieInits(config, writes, secure);
   if (isNodeResponse(response)) appendNodeCookies(response, cookies);
   else applyCookieWrites(response, cookies);
 }

@@ -219,6 +219,34 @@ describe("Pages Router responses", () => {
     expect(byName(response, "__session")[0]?.secure).toBe(true);
   });
 
+  it("trustProxy: X-Forwarded-Proto https makes cookies Secure, for Node and Web requests alike", async () => {
+    const saveWith = async (trustProxy: boolean, proto: string | undefined) => {
+      const auth = createAuth({ secret: SECRET, env: {}, trustProxy });
+      const headers: Record<string, string> = proto ? { "x-forwarded-proto": proto } : {};
+      const node = await server.call((req, res) => auth.saveSession(req, res, newSession()), {
+        headers,
+      });
+      await resultOf(node);
+      const web = new Response(null);
+      await auth.saveSession(new Request("http://localhost:3000/", { headers }), web, newSession());
+      const webCookie = web.headers.getSetCookie().find((line) => line.startsWith("__session="));
+      return {
+        node: byName(node, "__session")[0]?.secure === true,
+        web: /; Secure/.test(webCookie ?? ""),
+      };
+    };
+    expect(await saveWith(true, "https")).toEqual({ node: true, web: true });
+    expect(await saveWith(true, "https, http"), "the client-facing hop").toEqual({
+      node: true,
+      web: true,
+    });
+    expect(await saveWith(false, "https"), "a client could send it").toEqual({
+      node: false,
+      web: false,
+    });
+    expect(await saveWith(true, undefined)).toEqual({ node: false, web: false });
+  });
+
   it("a session cookie from @sessionkit/auth/testing reads the same through Node as through a Web Request", async () => {
     const auth = createAuth({ secret: SECRET, env: {} });
     const cookie = await generateSessionCookie(newSession("bob"), { secret: SECRET });
