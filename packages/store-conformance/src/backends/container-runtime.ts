@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import type { WaitStrategy } from "testcontainers";
 import { findBinary } from "./binaries.js";
 import { freePort } from "./free-port.js";
@@ -100,17 +100,32 @@ function installContainerCleanup() {
   process.once("exit", () => {
     if (live.size) spawnSync(docker, ["rm", "-f", "-v", ...live], { stdio: "ignore" });
   });
-  if (process.platform === "win32") return;
+  startContainerWatchdog(docker);
+}
+
+/**
+ * Outlives `ownerPid` only to clean up: once that process is gone, however it died,
+ * removes every container labelled with its pid.
+ */
+export function startContainerWatchdog(
+  docker: string,
+  ownerPid = process.pid,
+): ChildProcess | undefined {
+  if (process.platform === "win32") return undefined;
   const script =
     'while kill -0 "$1" 2>/dev/null; do sleep 1; done; ' +
     'ids=$("$2" ps -aq --filter "label=$3=$1"); [ -n "$ids" ] && "$2" rm -f -v $ids >/dev/null 2>&1; true';
   const watchdog = spawn(
     "sh",
-    ["-c", script, "sh", String(process.pid), docker, containerLabels.pid],
-    { detached: true, stdio: "ignore" },
+    ["-c", script, "sh", String(ownerPid), docker, containerLabels.pid],
+    {
+      detached: true,
+      stdio: "ignore",
+    },
   );
   watchdog.on("error", () => {});
   watchdog.unref();
+  return watchdog;
 }
 
 /** Why a container is not running, or `undefined` while it runs. */

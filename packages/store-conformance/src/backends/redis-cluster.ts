@@ -79,7 +79,14 @@ export function startRedisCluster(
           image,
           ports: [7000, 7001, 7002],
           samePorts: true,
-          command: ["sh", "-c", `${node(0)} && ${node(1)} && ${node(2)} && exec sleep infinity`],
+          // A stop (SIGTERM) shuts each node down cleanly, so its data survives a restart.
+          command: [
+            "sh",
+            "-c",
+            `${node(0)} && ${node(1)} && ${node(2)} && ` +
+              "trap 'for port in {port0} {port1} {port2}; do redis-cli -p $port shutdown; done; exit 0' TERM INT; " +
+              "sleep infinity & wait",
+          ],
           ready: async (host, ports) =>
             (await Promise.all(ports.map((port) => redisReady(host, port)))).every(Boolean),
           async afterStart(host, ports) {

@@ -6,13 +6,14 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DynamoDbBackend, startDynamoDb } from "../../src/backends/index.js";
+import { sourcesUnderTest } from "./container-runs.js";
 
-describe("startDynamoDb", () => {
+describe.each(sourcesUnderTest)("startDynamoDb (%s)", (_, options) => {
   let backend: DynamoDbBackend;
   let client: DynamoDBClient;
   const tableName = `smoke_${Date.now()}`;
   beforeAll(async () => {
-    backend = await startDynamoDb();
+    backend = await startDynamoDb(options);
     client = new DynamoDBClient({
       endpoint: backend.endpoint,
       region: backend.region,

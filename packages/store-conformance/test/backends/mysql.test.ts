@@ -1,6 +1,7 @@
 import mysql from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MySqlBackend, startMySql } from "../../src/backends/index.js";
+import { sourcesUnderTest } from "./container-runs.js";
 
 const query = async (url: string, sql: string) => {
   const connection = await mysql.createConnection({ uri: url, connectTimeout: 2_000 });
@@ -12,10 +13,10 @@ const query = async (url: string, sql: string) => {
   }
 };
 
-describe("startMySql", () => {
+describe.each(sourcesUnderTest)("startMySql (%s)", (_, options) => {
   let backend: MySqlBackend;
   beforeAll(async () => {
-    backend = await startMySql();
+    backend = await startMySql(options);
   });
   afterAll(() => backend?.close());
 

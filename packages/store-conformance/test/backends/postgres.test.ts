@@ -1,6 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PostgresBackend, startPostgres } from "../../src/backends/index.js";
+import { sourcesUnderTest } from "./container-runs.js";
 
 const query = async (url: string, sql: string) => {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
@@ -13,10 +14,10 @@ const query = async (url: string, sql: string) => {
   }
 };
 
-describe("startPostgres", () => {
+describe.each(sourcesUnderTest)("startPostgres (%s)", (_, options) => {
   let backend: PostgresBackend;
   beforeAll(async () => {
-    backend = await startPostgres();
+    backend = await startPostgres(options);
   });
   afterAll(() => backend?.close());
 

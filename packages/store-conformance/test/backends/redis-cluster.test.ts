@@ -1,12 +1,13 @@
 import { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisClusterBackend, startRedisCluster } from "../../src/backends/index.js";
+import { sourcesUnderTest } from "./container-runs.js";
 
-describe("startRedisCluster", () => {
+describe.each(sourcesUnderTest)("startRedisCluster (%s)", (_, options) => {
   let backend: RedisClusterBackend;
   let cluster: Cluster;
   beforeAll(async () => {
-    backend = await startRedisCluster();
+    backend = await startRedisCluster(options);
     cluster = new Cluster(backend.nodes, {
       enableOfflineQueue: false,
       clusterRetryStrategy: () => null,

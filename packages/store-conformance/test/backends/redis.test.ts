@@ -1,12 +1,13 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisBackend, startRedis } from "../../src/backends/index.js";
+import { sourcesUnderTest } from "./container-runs.js";
 
-describe("startRedis", () => {
+describe.each(sourcesUnderTest)("startRedis (%s)", (_, options) => {
   let backend: RedisBackend;
   let client: Redis;
   beforeAll(async () => {
-    backend = await startRedis();
+    backend = await startRedis(options);
     client = new Redis(backend.url, { maxRetriesPerRequest: 1, lazyConnect: true });
     await client.connect();
   });
