@@ -7,6 +7,9 @@ command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 command -v mariadbd >/dev/null 2>&1 || missing+=(mariadb-server)
+# glewlwyd: the second OpenID Provider of packages/auth/test/security (its database is SQLite).
+command -v glewlwyd >/dev/null 2>&1 || missing+=(glewlwyd)
+command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
 # The end-to-end tests drive Debian's Chromium (Ubuntu's package is a snap wrapper:
 # point CHROMIUM_PATH at a real binary there).
 [[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]] || missing+=(chromium)
