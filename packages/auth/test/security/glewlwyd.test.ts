@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Auth, createAuth } from "../../src/create-auth.js";
 import type { SessionEvent } from "../../src/session/session-events.js";
 import { memoryStore } from "../../src/store/memory-store.js";
-import { SECRET } from "../helpers.js";
+import { recordingLogger, SECRET } from "../helpers.js";
 import { type AppBrowser, appBrowser } from "../routes/app.js";
 import { backchannelPost } from "./fake-provider.js";
 import {
@@ -101,5 +101,32 @@ describe.skipIf(unavailable !== undefined)("glewlwyd 2.7 (Debian) end to end", (
     await browser.endSession(new URL(logout.headers.get("location")!));
     // The app already ended its session: nothing left to end, but no 400 typ_invalid either.
     expect(await deliver(await loggedOut)).toMatchObject({ count: 0 });
+  });
+
+  it("a client glewlwyd refuses (Basic credentials it does not form-decode) is OIDC_CLIENT_REJECTED, logged", async () => {
+    // RFC 6749 form-encodes Basic credentials: "/" and "+" become %2F and %2B, which glewlwyd
+    // compares undecoded. Issue 14, item 10: this was a silent 502.
+    await op.addClient("sessionkitbasic", "basic/secret+0123456789", "client_secret_basic");
+    const logger = recordingLogger();
+    const basic = createAuth({
+      secret: SECRET,
+      issuer: op.issuer,
+      clientId: "sessionkitbasic",
+      clientSecret: "basic/secret+0123456789",
+      clientAuthMethod: "client_secret_basic",
+      appBaseUrl: APP,
+      scope: "openid",
+      logger,
+      env: {},
+    });
+    const app = appBrowser(basic, APP);
+    const start = await app.get("/auth/login");
+    const callbackUrl = await op.browser().authorize(new URL(start.headers.get("location")!));
+    const callback = await app.get(callbackUrl);
+    expect(callback.status).toBe(500);
+    const line = logger.lines.find((l) => l.includes("login callback failed"));
+    expect(line).toMatch(/refused this client \((invalid_client|unauthorized_client)/);
+    expect(line).toContain("client_secret_post");
+    expect(logger.lines.join("\n")).not.toContain("basic/secret");
   });
 });

@@ -18,6 +18,12 @@ export interface Glewlwyd {
   issuer: string;
   clientId: string;
   clientSecret: string;
+  /** Registers another confidential client (same redirect and logout URIs). */
+  addClient(
+    clientId: string,
+    clientSecret: string,
+    method: "client_secret_post" | "client_secret_basic",
+  ): Promise<void>;
   /** Back-channel logout requests glewlwyd POSTed, oldest first. */
   logouts: string[];
   /** Resolves with the next back-channel logout token glewlwyd sends. */
@@ -233,35 +239,42 @@ export async function startGlewlwyd(options: { redirectBase: string }): Promise<
       }),
       "creating the user",
     );
+    const addClient = async (
+      clientId: string,
+      clientSecret: string,
+      method: "client_secret_post" | "client_secret_basic",
+    ) =>
+      expectOk(
+        await admin("/api/client/", {
+          method: "POST",
+          json: {
+            client_id: clientId,
+            client_secret: clientSecret,
+            name: clientId,
+            confidential: true,
+            enabled: true,
+            redirect_uri: [`${options.redirectBase}/auth/callback`],
+            authorization_type: ["code", "refresh_token"],
+            token_endpoint_auth_method: [method],
+            scope: [],
+            backchannel_logout_uri: `http://127.0.0.1:${receiverPort}/auth/backchannel-logout`,
+            backchannel_logout_session_required: "true",
+            post_logout_redirect_uris: `${options.redirectBase}/`,
+          },
+        }),
+        `creating the client ${clientId}`,
+      );
     // Alphanumeric credentials: glewlwyd does not form-decode Basic credentials (see
-    // docs/configuration.md, clientAuthMethod); the client uses client_secret_post anyway.
+    // docs/configuration.md, clientAuthMethod); this client uses client_secret_post anyway.
     const clientId = "sessionkittest";
     const clientSecret = "sessionkitsecret0123456789";
-    await expectOk(
-      await admin("/api/client/", {
-        method: "POST",
-        json: {
-          client_id: clientId,
-          client_secret: clientSecret,
-          name: "sessionkit",
-          confidential: true,
-          enabled: true,
-          redirect_uri: [`${options.redirectBase}/auth/callback`],
-          authorization_type: ["code", "refresh_token"],
-          token_endpoint_auth_method: ["client_secret_post"],
-          scope: [],
-          backchannel_logout_uri: `http://127.0.0.1:${receiverPort}/auth/backchannel-logout`,
-          backchannel_logout_session_required: "true",
-          post_logout_redirect_uris: `${options.redirectBase}/`,
-        },
-      }),
-      "creating the client",
-    );
+    await addClient(clientId, clientSecret, "client_secret_post");
 
     return {
       issuer: `${base}/api/oidc`,
       clientId,
       clientSecret,
+      addClient,
       logouts,
       nextLogout: () => new Promise((resolve) => waiting.push(resolve)),
       browser() {
@@ -275,7 +288,7 @@ export async function startGlewlwyd(options: { redirectBase: string }): Promise<
               "the user's login",
             );
             await expectOk(
-              await request(`/api/auth/grant/${encodeURIComponent(clientId)}`, {
+              await request(`/api/auth/grant/${url.searchParams.get("client_id")}`, {
                 method: "PUT",
                 json: { scope: "openid" },
               }),
