@@ -1,5 +1,6 @@
 import type { LogoutTokenClaims, SessionStore } from "@sessionkit/auth/store";
 import { describe, expect, it } from "vitest";
+import { lookalikes, shown } from "./edges.js";
 import { lasting, makeSession, newId, newIssuer, put, unique, withStore } from "./fixtures.js";
 import { type TestSessionStoreOptions, validateOptions } from "./options.js";
 import { groupTimeout } from "./timeouts.js";
@@ -134,6 +135,82 @@ export function testBackChannelLogout<S extends SessionStore>(
           await store.get(bystander),
           "a sub-only logout ended another user's session",
         ).not.toBeNull();
+      }));
+
+    it("counts 0, 1, 25, 26 and 101 sessions of one user, and of one sid, and ends them all", () =>
+      withStore(o, async (store) => {
+        const iss = newIssuer();
+        const groups = [0, 1, 25, 26, 101].map((count) => ({
+          claims: { iss, sub: unique(`user${count}`) } as LogoutTokenClaims,
+          ids: Array.from({ length: count }, () => newId()),
+        }));
+        const sharedSid = {
+          claims: { iss, sid: unique("sid") },
+          ids: Array.from({ length: 26 }, () => newId()),
+        };
+        const writes = [
+          ...groups.flatMap(({ claims, ids }) =>
+            ids.map(
+              (id, i) =>
+                [
+                  id,
+                  makeSession({ iss, sub: claims.sub!, ...(i % 2 ? { sid: unique("sid") } : {}) }),
+                ] as const,
+            ),
+          ),
+          ...sharedSid.ids.map(
+            (id) =>
+              [id, makeSession({ iss, sub: unique("sub"), sid: sharedSid.claims.sid })] as const,
+          ),
+        ];
+        for (let i = 0; i < writes.length; i += 32) {
+          await Promise.all(
+            writes.slice(i, i + 32).map(([id, session]) => put(store, id, session)),
+          );
+        }
+        for (const { claims, ids } of [...groups, sharedSid]) {
+          const by = claims.sid ? "sid" : "sub";
+          const ended = await store.deleteByLogoutToken(claims);
+          const hint =
+            ended < ids.length && ended % 25 === 0 && ended > 0
+              ? " (a batch of 25 and no more?)"
+              : "";
+          expect(
+            ended,
+            `a logout by ${by} of ${ids.length} sessions answered ${ended}${hint}`,
+          ).toBe(ids.length);
+          const left = (await Promise.all(ids.map((id) => store.get(id)))).filter(Boolean).length;
+          expect(
+            left,
+            `a logout by ${by} of ${ids.length} sessions left ${left} alive${hint}`,
+          ).toBe(0);
+        }
+      }));
+
+    it("compares sid and sub exactly: case, trailing spaces, separators, Unicode forms, 255 characters", () =>
+      withStore(o, async (store) => {
+        const iss = newIssuer();
+        const subs = lookalikes(unique("sub"));
+        const sids = lookalikes(unique("sid"));
+        const ids = subs.map(() => newId());
+        await Promise.all(
+          ids.map((id, i) => put(store, id, makeSession({ iss, sub: subs[i]!, sid: sids[i]! }))),
+        );
+        // In order, one logout per session, by sub and by sid in turn: each ends its own only.
+        for (const [i, id] of ids.entries()) {
+          const claims = i % 2 ? { iss, sid: sids[i]! } : { iss, sub: subs[i]! };
+          const by = claims.sid ? `sid ${shown(claims.sid)}` : `sub ${shown(claims.sub!)}`;
+          const ended = await store.deleteByLogoutToken(claims);
+          const alive = await Promise.all(
+            ids.map(async (other) => (await store.get(other)) !== null),
+          );
+          expect(
+            ids.flatMap((_, j) => (j > i && !alive[j] ? [shown(i % 2 ? sids[j]! : subs[j]!)] : [])),
+            `a logout by ${by} ended the sessions of these look-alikes: sid and sub are compared exactly (no case folding, trimming, Unicode normalization or truncation)`,
+          ).toEqual([]);
+          expect(ended, `a logout by ${by} answered ${ended}, not 1`).toBe(1);
+          expect(await store.get(id), `a logout by ${by} left its session alive`).toBeNull();
+        }
       }));
 
     it("counts only what it ended: a second identical token ends nothing", () =>

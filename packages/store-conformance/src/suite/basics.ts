@@ -1,5 +1,6 @@
 import type { SessionStore } from "@sessionkit/auth/store";
 import { describe, expect, it } from "vitest";
+import { lookalikes, shown } from "./edges.js";
 import { makeSession, newId, newIssuer, put, unique, withStore } from "./fixtures.js";
 import { type TestSessionStoreOptions, validateOptions } from "./options.js";
 import { groupTimeout } from "./timeouts.js";
@@ -70,6 +71,37 @@ export function testBasics<S extends SessionStore>(options: TestSessionStoreOpti
           store.delete(id),
           "a second delete() of one id threw",
         ).resolves.toBeUndefined();
+      }));
+
+    it("compares ids exactly: case, trailing spaces, separators, Unicode forms, 255 characters", () =>
+      withStore(o, async (store) => {
+        const iss = newIssuer();
+        const ids = lookalikes(newId().slice(0, 16));
+        const sessions = ids.map((_, which) =>
+          makeSession({ iss, sub: unique("sub"), extra: { which } }),
+        );
+        for (const [i, id] of ids.entries()) await put(store, id, sessions[i]!);
+        const answered = async (id: string) => {
+          const got = await store.get(id);
+          const which = (got as { which?: number } | null)?.which;
+          return which === undefined ? "null" : `the session of ${shown(ids[which]!)}`;
+        };
+        for (const [i, id] of ids.entries()) {
+          const got = await store.get(id);
+          expect(
+            got,
+            `get(${shown(id)}) answered ${await answered(id)}: ids are compared exactly (no case folding, trimming, Unicode normalization or truncation)`,
+          ).toEqual(sessions[i]);
+        }
+        for (const [i, id] of ids.entries()) if (i % 2 === 0) await store.delete(id);
+        for (const [i, id] of ids.entries()) {
+          expect(
+            (await store.get(id)) !== null,
+            i % 2 === 0
+              ? `delete(${shown(id)}) left it alive`
+              : `${shown(id)} was ended by the delete() of a look-alike id`,
+          ).toBe(i % 2 === 1);
+        }
       }));
 
     it("an id can be written again after delete()", () =>

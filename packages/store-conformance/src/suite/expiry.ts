@@ -1,6 +1,13 @@
 import type { SessionStore } from "@sessionkit/auth/store";
 import { describe, it } from "vitest";
-import { makeSession, newId, newIssuer, unique, withStore } from "./fixtures.js";
+import {
+  expectExpiredFirst,
+  makeSession,
+  newId,
+  newIssuer,
+  unique,
+  withStore,
+} from "./fixtures.js";
 import { type TestSessionStoreOptions, validateOptions } from "./options.js";
 import { onSchedule, past, until } from "./schedule.js";
 import { groupTimeout } from "./timeouts.js";
@@ -41,6 +48,90 @@ export function testExpiry<S extends SessionStore>(options: TestSessionStoreOpti
         }),
       ));
 
+    it("lives a lifetime below a second, and not longer", ({ expect }) =>
+      withStore(o, (store) =>
+        onSchedule(async (start) => {
+          const id = newId();
+          const session = makeSession({ iss: newIssuer(), sub: unique("sub"), lifetime: 600 });
+          await store.set(id, session, { expiresAt: start + 600 });
+          const served = await store.get(id);
+          if (past(start, 600)) return "late";
+          expect(
+            served,
+            "a session of 600 ms was not served at once: a lifetime below a second was rounded down to none",
+          ).toEqual(session);
+          await until(start, 850);
+          expect(
+            await store.get(id),
+            "a session of 600 ms was served after its expiresAt",
+          ).toBeNull();
+        }),
+      ));
+
+    it("keeps the milliseconds of expiresAt: a session ending at .950 lives until then", ({
+      expect,
+    }) =>
+      withStore(o, (store) =>
+        onSchedule(async (start) => {
+          const id = newId();
+          // Whole seconds rounded down would end it 950 ms early.
+          const expiresAt = Math.floor((start + 1_200) / 1_000) * 1_000 + 950;
+          await store.set(id, makeSession({ iss: newIssuer(), sub: unique("sub") }), { expiresAt });
+          await until(start, expiresAt - start - 300);
+          const served = await store.get(id);
+          if (Date.now() >= expiresAt) return "late";
+          expect(
+            served,
+            `gone 300 ms before its expiresAt (${new Date(expiresAt).toISOString()}): the expiry was rounded down to whole seconds`,
+          ).not.toBeNull();
+        }),
+      ));
+
+    it("keeps the milliseconds of expiresAt: a session ending at .050 ends then", ({ expect }) =>
+      withStore(o, async (store) => {
+        const id = newId();
+        const start = Date.now();
+        // Whole seconds rounded up would serve it 950 ms late.
+        const expiresAt = Math.ceil((start + 1_200) / 1_000) * 1_000 + 50;
+        await store.set(id, makeSession({ iss: newIssuer(), sub: unique("sub") }), { expiresAt });
+        await until(start, expiresAt - start + 300);
+        expect(
+          await store.get(id),
+          `served 300 ms after its expiresAt (${new Date(expiresAt).toISOString()}): the expiry was rounded up to whole seconds`,
+        ).toBeNull();
+      }));
+
+    it("keeps a far-future expiresAt (the year 2100) exactly", ({ expect }) =>
+      withStore(o, async (store) => {
+        const iss = newIssuer();
+        const sub = unique("sub");
+        const id = newId();
+        const farFuture = Date.UTC(2100, 0, 1, 0, 0, 0, 123);
+        const session = makeSession({ iss, sub });
+        await store.set(id, session, { expiresAt: farFuture });
+        expect(await store.get(id), "a session ending in 2100 was not served").toEqual(session);
+        const listed = await store.listSessions({ iss, sub });
+        expect(
+          listed.map((e) => e.expiresAt),
+          "listSessions() changed a far-future expiresAt (a TTL capped, overflowed or rounded?)",
+        ).toEqual([farFuture]);
+        expect(
+          await store.touch(id, { expiresAt: farFuture + 1_000 }),
+          "touch() to 2100 refused",
+        ).toBe(true);
+        expect(
+          (await store.listSessions({ iss, sub })).map((e) => e.expiresAt),
+          "touch() changed a far-future expiresAt",
+        ).toEqual([farFuture + 1_000]);
+        expect(
+          await store.update(id, session, { expiresAt: farFuture }),
+          "update() of a session ending in 2100 refused",
+        ).toBe(true);
+        expect(await store.get(id), "a session updated to end in 2100 was not served").toEqual(
+          session,
+        );
+      }));
+
     it("is never served past expiresAt, even while the backend still holds it", ({ expect }) =>
       withStore(o, async (store) => {
         const id = newId();
@@ -63,6 +154,7 @@ export function testExpiry<S extends SessionStore>(options: TestSessionStoreOpti
         const session = makeSession({ iss: newIssuer(), sub: unique("sub") });
         await store.set(id, session, { expiresAt: start + 1_000 });
         await until(start, 1_250);
+        await expectExpiredFirst(expect, store, id, "update()");
         expect(
           await store.update(id, session, { expiresAt: Date.now() + 60_000 }),
           "update() of an expired session answered true",
@@ -76,8 +168,10 @@ export function testExpiry<S extends SessionStore>(options: TestSessionStoreOpti
         const sub = unique("sub");
         const sid = unique("sid");
         const start = Date.now();
-        await store.set(newId(), makeSession({ iss, sub, sid }), { expiresAt: start + 1_000 });
+        const id = newId();
+        await store.set(id, makeSession({ iss, sub, sid }), { expiresAt: start + 1_000 });
         await until(start, 1_250);
+        await expectExpiredFirst(expect, store, id, "deleteByLogoutToken()");
         expect(
           await store.deleteByLogoutToken({ iss, sid }),
           "a logout counted an expired session",

@@ -43,10 +43,22 @@ function extensionCalls(store: SessionStore, id: string): Record<string, () => P
   };
 }
 
-const describeError = (error: unknown) =>
+/** One error as `Name CODE: message`. */
+const describeOne = (error: unknown) =>
   error instanceof Error
-    ? `${error.name}${"code" in error ? ` ${String(error.code)}` : ""}: ${error.message}`
+    ? `${error.name}${"code" in error && error.code !== undefined ? ` ${String(error.code)}` : ""}: ${error.message}`
     : String(error);
+
+/** The error the store threw, with its code and its causes' (`… caused by Error ECONNREFUSED: …`). */
+export const describeError = (error: unknown) => {
+  const parts = [describeOne(error)];
+  let cause = error instanceof Error ? error.cause : undefined;
+  for (let depth = 0; cause !== undefined && depth < 3; depth++) {
+    parts.push(`caused by ${describeOne(cause)}`);
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  return parts.join(", ");
+};
 
 /**
  * Faults (needs `outage`): while the backend is down every call (the optional
@@ -100,7 +112,10 @@ export function testFaults<S extends SessionStore>(options: TestSessionStoreOpti
               }),
             );
             for (const { name, outcome } of outcomes) {
-              expect(outcome.resolved, `${name}() resolved while the backend was down`).toBe(false);
+              expect(
+                outcome.resolved,
+                `${name}() resolved${outcome.resolved ? ` (to ${JSON.stringify(outcome.value)})` : ""} while the backend was down: it must throw SessionStoreError STORE_UNAVAILABLE`,
+              ).toBe(false);
               if (outcome.resolved) continue;
               const error = outcome.error as { name?: unknown; code?: unknown };
               expect(

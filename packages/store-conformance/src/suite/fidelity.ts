@@ -1,5 +1,6 @@
 import type { SessionData, SessionStore } from "@sessionkit/auth/store";
 import { describe, expect, it } from "vitest";
+import { jsonEdgeValues } from "./edges.js";
 import { lasting, makeSession, newId, newIssuer, put, unique, withStore } from "./fixtures.js";
 import { type TestSessionStoreOptions, validateOptions } from "./options.js";
 import { groupTimeout } from "./timeouts.js";
@@ -77,6 +78,60 @@ export function testFidelity<S extends SessionStore>(options: TestSessionStoreOp
           JSON.stringify(await store.get(id)),
           "nesting or a JSON type did not round-trip (key order, number form)",
         ).toBe(JSON.stringify(session));
+      }));
+
+    it("round-trips every JSON value in every position: app field, object property, array element", () =>
+      withStore(o, async (store) => {
+        const iss = newIssuer();
+        const sub = unique("sub");
+        const values = jsonEdgeValues();
+        const names = Object.keys(values);
+        const session = makeSession({
+          iss,
+          sub,
+          extra: {
+            ...Object.fromEntries(names.map((name) => [`app_${name}`, values[name]])),
+            inObject: values,
+            inArray: names.map((name) => values[name]),
+            inArrayOfObjects: [values, [values]],
+          },
+        });
+        // What any JSON round trip gives back (-0 becomes 0): the stored session must equal it.
+        const expected = JSON.parse(JSON.stringify(session)) as SessionData;
+        const positions = (s: SessionData | null | undefined) => ({
+          "an app field": (name: string) => s?.[`app_${name}`],
+          "an object property": (name: string) => (s?.inObject as Record<string, unknown>)?.[name],
+          "an array element": (name: string) => (s?.inArray as unknown[])?.[names.indexOf(name)],
+          "a property of an object in an array": (name: string) =>
+            ((s?.inArrayOfObjects as unknown[][])?.[1]?.[0] as Record<string, unknown>)?.[name],
+        });
+        const check = (got: SessionData | null | undefined, via: string, whole = expected) => {
+          const want = positions(whole);
+          for (const [position, read] of Object.entries(positions(got))) {
+            for (const name of names) {
+              const text = (value: unknown) =>
+                value === undefined ? "missing" : JSON.stringify(value);
+              const wanted = want[position as keyof typeof want](name);
+              expect(
+                text(read(name)),
+                `${via}: ${name.slice(0, 40)} as ${position} came back ${text(read(name)).slice(0, 60)}, not ${text(wanted).slice(0, 60)}`,
+              ).toBe(text(wanted));
+            }
+          }
+          expect(got, `${via}: the session did not round-trip as JSON`).toEqual(whole);
+        };
+        const id = newId();
+        await put(store, id, session);
+        check(await store.get(id), "set() then get()");
+        check((await store.listSessions({ iss, sub }))[0]?.session, "set() then listSessions()");
+        const next = structuredClone(session);
+        next.visits = 2;
+        expect(await store.update(id, next, lasting()), "update() of a live session refused").toBe(
+          true,
+        );
+        const got = await store.get(id);
+        expect(got?.visits, "update() answered true but did not write").toBe(2);
+        check(got, "update() then get()", JSON.parse(JSON.stringify(next)) as SessionData);
       }));
 
     it("round-trips a 64 KiB session (ASCII and multi-byte)", () =>

@@ -60,6 +60,23 @@ export const lasting = (lifetime = 600_000) => ({ expiresAt: Date.now() + lifeti
 export const put = (store: SessionStore, id: string, session: SessionData) =>
   store.set(id, session, { expiresAt: session.internal.expiresAt });
 
+/**
+ * Says, before a test checks its own rule, that the session is already expired as far as
+ * `get()` goes: when a store serves expired sessions, the test fails here, naming the expiry
+ * rule, instead of blaming the method under test.
+ */
+export async function expectExpiredFirst(
+  expect: (actual: unknown, message: string) => { toBeNull(): void },
+  store: SessionStore,
+  id: string,
+  checking: string,
+): Promise<void> {
+  expect(
+    await store.get(id),
+    `precondition of this ${checking} test: get() still serves the session past its expiresAt, so the expiry rule broke ("is never served past expiresAt"), not ${checking}`,
+  ).toBeNull();
+}
+
 /** Runs `test` with a fresh store from the options, always destroying it afterwards. */
 export async function withStore<S extends SessionStore>(
   options: TestSessionStoreOptions<S>,

@@ -1,5 +1,6 @@
 import type { SessionData, SessionStore, StoredSession } from "@sessionkit/auth/store";
 import { describe, type ExpectStatic, it } from "vitest";
+import { lookalikes, shown } from "./edges.js";
 import { makeSession, newId, newIssuer, put, unique, withStore } from "./fixtures.js";
 import { type TestSessionStoreOptions, validateOptions } from "./options.js";
 import { until } from "./schedule.js";
@@ -120,6 +121,29 @@ export function testListSessions<S extends SessionStore>(
               extra: `owner ${JSON.stringify(owner)} sees another owner's session (iss and sub joined into one key?)`,
             },
           );
+        }
+      }));
+
+    it("compares sub exactly: look-alike subs (case, spaces, separators, Unicode forms, 255 characters) are listed apart", ({
+      expect,
+    }) =>
+      withStore(o, async (store) => {
+        const iss = newIssuer();
+        const subs = lookalikes(unique("sub"));
+        const ids = subs.map(() => newId());
+        await Promise.all(ids.map((id, i) => put(store, id, makeSession({ iss, sub: subs[i]! }))));
+        for (const [i, sub] of subs.entries()) {
+          const listed = (await store.listSessions({ iss, sub })).map((e) => e.id);
+          const others = listed
+            .filter((id) => id !== ids[i])
+            .map((id) => shown(subs[ids.indexOf(id)] ?? id));
+          expect(
+            others,
+            `listSessions() of sub ${shown(sub)} listed look-alikes' sessions: subs are compared exactly`,
+          ).toEqual([]);
+          expect(listed, `listSessions() of sub ${shown(sub)} left out its one session`).toEqual([
+            ids[i],
+          ]);
         }
       }));
 

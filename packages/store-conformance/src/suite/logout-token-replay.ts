@@ -1,5 +1,6 @@
 import type { LogoutTokenReplayStore, SessionStore } from "@sessionkit/auth/store";
 import { describe, it, type TestContext } from "vitest";
+import { lookalikes, shown } from "./edges.js";
 import { declareExtension } from "./extensions.js";
 import { unique, withStore } from "./fixtures.js";
 import { type TestSessionStoreOptions, validateOptions } from "./options.js";
@@ -52,6 +53,17 @@ export function testLogoutTokenReplay<S extends SessionStore>(
           await store.claimLogoutToken(other, forMs()),
           "a claim of one jti blocked another jti",
         ).toBe(true);
+      }));
+
+    it("compares jtis exactly: each look-alike (case, spaces, Unicode forms, 255 characters) is a claim of its own", (context) =>
+      withReplay(context, async (store) => {
+        const { expect } = context;
+        for (const jti of lookalikes(newJti())) {
+          expect(
+            await store.claimLogoutToken(jti, forMs()),
+            `the first claim of ${shown(jti)} was refused: a look-alike's claim was taken for it (jtis are compared exactly)`,
+          ).toBe(true);
+        }
       }));
 
     it("parallel claims of one jti: exactly one wins", (context) =>

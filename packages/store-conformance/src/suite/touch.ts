@@ -1,6 +1,15 @@
 import type { SessionStore } from "@sessionkit/auth/store";
 import { describe, it } from "vitest";
-import { lasting, makeSession, newId, newIssuer, put, unique, withStore } from "./fixtures.js";
+import {
+  expectExpiredFirst,
+  lasting,
+  makeSession,
+  newId,
+  newIssuer,
+  put,
+  unique,
+  withStore,
+} from "./fixtures.js";
 import { type TestSessionStoreOptions, validateOptions } from "./options.js";
 import { onSchedule, past, until } from "./schedule.js";
 import { groupTimeout } from "./timeouts.js";
@@ -80,6 +89,7 @@ export function testTouch<S extends SessionStore>(options: TestSessionStoreOptio
         const start = Date.now();
         await store.set(id, makeSession({ iss, sub, sid }), { expiresAt: start + 1_000 });
         await until(start, 1_250);
+        await expectExpiredFirst(expect, store, id, "touch()");
         expect(
           await store.touch(id, { expiresAt: Date.now() + 60_000 }),
           "touch() of an expired session answered true",

@@ -48,6 +48,10 @@ export function testUpdate<S extends SessionStore>(options: TestSessionStoreOpti
         await put(store, id, session);
         await store.delete(id);
         expect(
+          await store.get(id),
+          "precondition of this update() test: delete() left the session alive (a basics rule)",
+        ).toBeNull();
+        expect(
           await store.update(id, session, lasting()),
           "update() after delete() answered true",
         ).toBe(false);
@@ -61,7 +65,10 @@ export function testUpdate<S extends SessionStore>(options: TestSessionStoreOpti
         const sid = unique("sid");
         const session = makeSession({ iss, sub: unique("sub"), sid });
         await put(store, id, session);
-        expect(await store.deleteByLogoutToken({ iss, sid }), "the logout ended nothing").toBe(1);
+        expect(
+          await store.deleteByLogoutToken({ iss, sid }),
+          "precondition of this update() test: the logout by sid did not end exactly the one session (a back-channel logout rule)",
+        ).toBe(1);
         expect(
           await store.update(id, session, lasting()),
           "update() after a logout answered true",

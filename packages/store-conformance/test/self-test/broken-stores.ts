@@ -130,6 +130,23 @@ function leaseHolders(inner: FullStore) {
   };
 }
 
+/** A deep copy without the `null` elements of arrays, as a "compacting" serializer writes. */
+const withoutNullElements = (value: unknown): unknown =>
+  Array.isArray(value)
+    ? value.filter((x) => x !== null).map(withoutNullElements)
+    : typeof value === "object" && value !== null
+      ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutNullElements(v)]))
+      : value;
+
+/** memoryStore() with every expiresAt given to set, update and touch changed by `change`. */
+const changingExpiry = (change: (expiresAt: number) => number) =>
+  wrapMemory((inner) => ({
+    set: (id, session, { expiresAt }) => inner.set(id, session, { expiresAt: change(expiresAt) }),
+    update: (id, session, { expiresAt }) =>
+      inner.update(id, session, { expiresAt: change(expiresAt) }),
+    touch: (id, { expiresAt }) => inner.touch(id, { expiresAt: change(expiresAt) }),
+  }));
+
 export const brokenStores: BrokenStore[] = [
   {
     key: "serves-expired",
@@ -938,6 +955,115 @@ export const brokenStores: BrokenStore[] = [
         releaseRefreshLease: (id, holder) => shared.releaseRefreshLease(id, holder),
       };
     }),
+  },
+  {
+    key: "expiry-floored-to-seconds",
+    bug: "keeps expiresAt in whole seconds, rounded down (a seconds column), ending sessions early",
+    group: "expiry",
+    caughtBy: "a session ending at .950 lives until then",
+    createStore: changingExpiry((expiresAt) => Math.floor(expiresAt / 1_000) * 1_000),
+  },
+  {
+    key: "expiry-ceiled-to-seconds",
+    bug: "keeps expiresAt in whole seconds, rounded up, serving sessions up to a second late",
+    group: "expiry",
+    caughtBy: "a session ending at .050 ends then",
+    createStore: changingExpiry((expiresAt) => Math.ceil(expiresAt / 1_000) * 1_000),
+  },
+  {
+    key: "ttl-capped-at-30-days",
+    bug: "caps every lifetime at 30 days (as memcached reads a longer TTL as a date)",
+    group: "expiry",
+    caughtBy: "far-future expiresAt",
+    createStore: changingExpiry((expiresAt) => Math.min(expiresAt, Date.now() + 30 * 86_400_000)),
+  },
+  {
+    key: "normalizes-unicode-ids",
+    bug: "normalizes ids to NFC, so an NFD id and its NFC twin share a session",
+    group: "basics",
+    caughtBy: "compares ids exactly",
+    createStore: wrapMemory((inner) => {
+      const nfc = (id: string) => id.normalize("NFC");
+      return {
+        get: (id) => inner.get(nfc(id)),
+        set: (id, session, options) => inner.set(nfc(id), session, options),
+        update: (id, session, options) => inner.update(nfc(id), session, options),
+        touch: (id, options) => inner.touch(nfc(id), options),
+        delete: (id) => inner.delete(nfc(id)),
+      };
+    }),
+  },
+  {
+    key: "ignores-trailing-spaces-in-owners",
+    bug: "compares sid and sub ignoring trailing spaces (a PAD SPACE collation, as MySQL's utf8mb4_bin)",
+    group: "back-channel logout",
+    caughtBy: "compares sid and sub exactly",
+    createStore: wrapMemory((inner) => {
+      // The index sees the padded-away values; the data keeps what was written.
+      type Padded = SessionData & { original?: SessionData };
+      const padded = (session: SessionData): Padded => ({
+        ...session,
+        user: { ...session.user, sub: session.user.sub.trimEnd() },
+        internal: { ...session.internal, sid: session.internal.sid?.trimEnd() },
+        original: session,
+      });
+      const trim = (claims: LogoutTokenClaims): LogoutTokenClaims => ({
+        iss: claims.iss,
+        ...(claims.sid ? { sid: claims.sid.trimEnd() } : {}),
+        ...(claims.sub ? { sub: claims.sub.trimEnd() } : {}),
+      });
+      return {
+        get: async (id) => ((await inner.get(id)) as Padded | null)?.original ?? null,
+        set: (id, session, options) => inner.set(id, padded(session), options),
+        update: (id, session, options) => inner.update(id, padded(session), options),
+        deleteByLogoutToken: (claims) => inner.deleteByLogoutToken(trim(claims)),
+      };
+    }),
+  },
+  {
+    key: "logout-ends-25-at-most",
+    bug: "a logout ends one batch of 25 sessions and stops (DynamoDB's BatchWriteItem limit)",
+    group: "back-channel logout",
+    caughtBy: "counts 0, 1, 25, 26 and 101 sessions",
+    createStore: wrapMemory((inner) => {
+      const index = ownIndex();
+      return {
+        set: async (id, session, options) => {
+          index.add(id, session);
+          await inner.set(id, session, options);
+        },
+        update: async (id, session, options) => {
+          const wrote = await inner.update(id, session, options);
+          if (wrote) index.add(id, session);
+          return wrote;
+        },
+        deleteByLogoutToken: async (claims) => {
+          const live: string[] = [];
+          for (const id of index.ids(claims)) {
+            const session = await inner.get(id);
+            if (!session || session.internal.iss !== claims.iss) continue;
+            if (claims.sid && session.internal.sid !== claims.sid) continue;
+            if (claims.sub && session.user.sub !== claims.sub) continue;
+            live.push(id);
+          }
+          const batch = live.slice(0, 25);
+          for (const id of batch) await inner.delete(id);
+          return batch.length;
+        },
+      };
+    }),
+  },
+  {
+    key: "drops-null-array-elements",
+    bug: "drops the null elements of arrays (a compacting serializer)",
+    group: "fidelity",
+    caughtBy: "every JSON value in every position",
+    createStore: wrapMemory((inner) => ({
+      set: (id, session, options) =>
+        inner.set(id, withoutNullElements(session) as SessionData, options),
+      update: (id, session, options) =>
+        inner.update(id, withoutNullElements(session) as SessionData, options),
+    })),
   },
   {
     key: "lease-without-release",
