@@ -27,7 +27,13 @@ export function defineSessionkitProject(name: string, config: UserWorkspaceConfi
   return mergeConfig(
     defineProject({
       resolve: { alias: sourceAliases },
-      test: { name, testTimeout: 20_000, hookTimeout: 120_000 },
+      test: {
+        name,
+        testTimeout: 20_000,
+        hookTimeout: 120_000,
+        // A leaked ioredis client's error event fails the run and names where it was made.
+        setupFiles: [fileURLToPath(new URL("./scripts/vitest-leak-guard.mjs", import.meta.url))],
+      },
     }),
     defineProject(config),
   );

@@ -22,8 +22,10 @@ pnpm lint
 pnpm check:packages
 
 echo "› running tests"
-rm -f .vitest-results.json
+rm -f .vitest-results.json .vitest-unhandled.json
 status=0
-pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.vitest-results.json "$@" || status=$?
-node scripts/summarize-tests.mjs .vitest-results.json || status=1
+pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.vitest-results.json \
+  --reporter=./scripts/unhandled-errors-reporter.mjs "$@" || status=$?
+# Failing tests and unhandled errors by name, last, just above the closing line.
+node scripts/summarize-tests.mjs .vitest-results.json .vitest-unhandled.json || status=1
 exit "$status"

@@ -1,0 +1,28 @@
+// A Vitest reporter that keeps what the JSON reporter leaves out: the run's unhandled errors
+// (uncaught exceptions, unhandled rejections, a leaked client's error event), each with the
+// test file and the test that was running when it surfaced. scripts/summarize-tests.mjs and
+// scripts/test-stress.mjs read the file it writes.
+//
+//   vitest run --reporter=default --reporter=./scripts/unhandled-errors-reporter.mjs
+//
+// The file is SESSIONKIT_UNHANDLED_REPORT, or .vitest-unhandled.json in the working directory.
+import { writeFileSync } from "node:fs";
+import { relative, resolve } from "node:path";
+
+export default class UnhandledErrorsReporter {
+  onInit(vitest) {
+    this.root = vitest.config.root;
+  }
+
+  onTestRunEnd(_testModules, unhandledErrors) {
+    const file = resolve(process.env.SESSIONKIT_UNHANDLED_REPORT ?? ".vitest-unhandled.json");
+    const errors = unhandledErrors.map((error) => ({
+      type: error.type ?? "Unhandled Error",
+      name: error.name ?? "Error",
+      message: String(error.message ?? error),
+      file: error.VITEST_TEST_PATH ? relative(this.root, error.VITEST_TEST_PATH) : undefined,
+      test: error.VITEST_TEST_NAME,
+    }));
+    writeFileSync(file, `${JSON.stringify({ unhandledErrors: errors }, null, 2)}\n`);
+  }
+}
