@@ -1,5 +1,5 @@
 import { isSessionStoreError } from "@sessionkit/auth/store";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createGuard } from "../src/fail-fast.js";
 
 // The guard's state machine on plain promises; the Redis faults themselves are in faults.ts.
@@ -13,6 +13,10 @@ const outcome = (promise: Promise<unknown>) =>
   );
 
 describe("createGuard", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("fails at once while the client says it is disconnected", async () => {
     const client = { status: "reconnecting" };
     const guard = createGuard(client, 1_000);
@@ -32,22 +36,25 @@ describe("createGuard", () => {
   });
 
   it("times out hung operations, pauses, then lets one probe through", async () => {
+    // Fake timers: the 60 ms windows below must not depend on how busy the machine is.
+    vi.useFakeTimers();
     const guard = createGuard({ status: "ready" }, 60);
     const started = Date.now();
-    const [a, b, c] = await Promise.all([
+    const all = Promise.all([
       outcome(guard(hang)),
       outcome(guard(() => answer("fast", 5))),
       outcome(guard(hang)),
     ]);
-    const elapsed = Date.now() - started;
+    await vi.advanceTimersByTimeAsync(60 + 15);
+    const [a, b, c] = await all;
     expect(b).toEqual({ value: "fast" });
     for (const hung of [a, c]) {
       expect(isSessionStoreError((hung as { error: unknown }).error, "STORE_UNAVAILABLE")).toBe(
         true,
       );
     }
-    expect(elapsed).toBeGreaterThanOrEqual(55);
-    expect(elapsed).toBeLessThan(60 + 15 + 400); // generous: a busy CI machine runs timers late
+    // Expired between the timeout and one watchdog tick (a quarter of it) later.
+    expect(Date.now() - started).toBe(75);
 
     // Paused: refused at once, saying when to retry.
     const refused = (await outcome(guard(() => answer("no")))) as { error: unknown };
@@ -57,17 +64,17 @@ describe("createGuard", () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(0.06);
 
-    await new Promise((resolve) => setTimeout(resolve, 70));
+    await vi.advanceTimersByTimeAsync(70);
     // One probe goes through; others fail at once while it is out.
     const probe = guard(() => answer("probe", 20));
     const meanwhile = (await outcome(guard(() => answer("no")))) as { error: unknown };
     expect(isSessionStoreError(meanwhile.error, "STORE_UNAVAILABLE")).toBe(true);
+    await vi.advanceTimersByTimeAsync(20);
     expect(await probe).toBe("probe");
     // The probe answered: back to normal.
-    expect(await Promise.all([guard(() => answer("1")), guard(() => answer("2"))])).toEqual([
-      "1",
-      "2",
-    ]);
+    const normal = Promise.all([guard(() => answer("1")), guard(() => answer("2"))]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await normal).toEqual(["1", "2"]);
   });
 
   it("maps errors and lets a timeout of 0 wait", async () => {
