@@ -23,3 +23,19 @@ if ((${#missing[@]})); then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+
+# The conformance suites also run in containers (docker/containers.sh): Docker, and
+# debootstrap to build the images where no registry answers. Optional: without them the
+# container runs are reported as not possible and everything else runs.
+if [[ "$(uname -s)" == Linux && $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1 &&
+  [[ "${SESSIONKIT_CONTAINER_TESTS:-}" != "0" ]]; then
+  optional=()
+  command -v dockerd >/dev/null 2>&1 || optional+=(docker.io)
+  command -v debootstrap >/dev/null 2>&1 || optional+=(debootstrap)
+  command -v docker-compose >/dev/null 2>&1 || docker compose version >/dev/null 2>&1 || optional+=(docker-compose)
+  if ((${#optional[@]})); then
+    echo "› apt-get install ${optional[*]} (for the container runs)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${optional[@]}"; } >/dev/null 2>&1 ||
+      echo "› could not install ${optional[*]}: the container runs will say why they cannot run"
+  fi
+fi

@@ -21,11 +21,26 @@ echo "› lint and package checks"
 pnpm lint
 pnpm check:packages
 
+# Each driver's conformance suite also runs in containers where Docker can run (docker/containers.sh).
+source docker/containers.sh
+trap sessionkit_containers_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+sessionkit_containers_prepare
+container_args=()
+if [[ "$SESSIONKIT_CONTAINER_TESTS" != "1" ]]; then
+  container_args=(--exclude "**/containers.test.ts" --exclude "**/compose.test.ts")
+fi
+
 echo "› running tests"
 rm -f .vitest-results.json .vitest-unhandled.json
 status=0
 pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.vitest-results.json \
-  --reporter=./scripts/unhandled-errors-reporter.mjs "$@" || status=$?
+  --reporter=./scripts/unhandled-errors-reporter.mjs "${container_args[@]}" "$@" || status=$?
+sessionkit_containers_cleanup
+if [[ "$SESSIONKIT_CONTAINER_TESTS" == "1" && -f .vitest-results.json ]]; then
+  node docker/container-summary.mjs .vitest-results.json "$sessionkit_containers_seconds" || true
+fi
 # Failing tests and unhandled errors by name, last, just above the closing line.
 node scripts/summarize-tests.mjs .vitest-results.json .vitest-unhandled.json || status=1
 exit "$status"
