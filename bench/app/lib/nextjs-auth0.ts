@@ -19,7 +19,7 @@ async function createStore(): Promise<SessionDataStore | undefined> {
   ]);
   const client = new Redis(requireEnv("REDIS_URL"), { maxRetriesPerRequest: 1 });
   client.on("error", () => {});
-  return nextjsAuth0RedisStore(client, requireEnv("BENCH_REDIS_PREFIX"));
+  return nextjsAuth0RedisStore(client, `${requireEnv("BENCH_REDIS_PREFIX")}a0:`);
 }
 
 /** Everything but the store comes from env: AUTH0_SECRET, AUTH0_DOMAIN, AUTH0_CLIENT_ID, … */

@@ -13,7 +13,7 @@ export async function createStore(): Promise<SessionStore | undefined> {
       ]);
       const client = new Redis(requireEnv("REDIS_URL"), { maxRetriesPerRequest: 1 });
       client.on("error", () => {}); // reported by the store on the requests it affects
-      return redisStore(client, { prefix: requireEnv("BENCH_REDIS_PREFIX") });
+      return redisStore(client, { prefix: `${requireEnv("BENCH_REDIS_PREFIX")}sk:` });
     }
     case "prisma": {
       const [{ PrismaPg }, { prismaStore }, { PrismaClient }] = await Promise.all([
