@@ -15,12 +15,13 @@ export function isPrefetch(headers: Headers): boolean {
 
 /**
  * Whether another site started the request: `Sec-Fetch-Site: cross-site`, or (browsers without
- * it) an `Origin` that is not the app's. `same-site` (a sibling subdomain) is not refused.
+ * it) an `Origin` that is not the app's, `null` included (a sandboxed frame, a cross-origin
+ * redirect). `same-site` (a sibling subdomain) is not refused.
  */
 export function isCrossSite(headers: Headers, appOrigin: string): boolean {
   if (headers.get("sec-fetch-site")?.toLowerCase() === "cross-site") return true;
   const origin = headers.get("origin");
-  return origin !== null && origin !== "null" && origin !== appOrigin;
+  return origin !== null && origin !== appOrigin;
 }
 
 /**

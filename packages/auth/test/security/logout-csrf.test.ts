@@ -67,9 +67,11 @@ describe("logout and cross-site requests", () => {
 
   it("refuses a POST from another origin (browsers without Sec-Fetch-Site)", async () => {
     const { logout, clearsSession } = await setup();
-    const response = await logout({ origin: "https://evil.example" }, "POST");
-    expect(response.status).toBe(403);
-    expect(clearsSession(response)).toBe(false);
+    for (const origin of ["https://evil.example", "null"]) {
+      const response = await logout({ origin }, "POST");
+      expect(response.status).toBe(403);
+      expect(clearsSession(response)).toBe(false);
+    }
   });
 
   it("still logs out a same-origin GET and a GET without fetch metadata", async () => {
