@@ -4,7 +4,16 @@ import { Cluster, Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisStoreClient, type RedisStoreOptions, redisStore } from "../src/index.js";
 import { shardOf } from "../src/key-layout.js";
-import { aSession, inOneMinute, keysOf, randomPrefix, sleep, type Target } from "./support.js";
+import {
+  aSession,
+  eventually,
+  inOneMinute,
+  keysOf,
+  listened,
+  randomPrefix,
+  sleepUntil,
+  type Target,
+} from "./support.js";
 
 /** Session ids that {@link redisStore} puts in one shard (of the default 16). */
 function idsInOneShard(count: number): string[] {
@@ -27,7 +36,8 @@ export function describeBehaviour(target: () => Target) {
     it("lets exactly one of many instances claim a jti, until the token expires", async () => {
       const prefix = randomPrefix();
       const instances = Array.from({ length: 5 }, () => redisStore(client, { prefix }));
-      const expiresAt = Date.now() + 300;
+      // Long enough that every claim below reaches Redis before it, even on a busy machine.
+      const expiresAt = Date.now() + 1_000;
       const claims = await Promise.all(
         instances.map((store) => store.claimLogoutToken("jti-1", expiresAt)),
       );
@@ -37,8 +47,9 @@ export function describeBehaviour(target: () => Target) {
       expect(
         await redisStore(client, { prefix: randomPrefix() }).claimLogoutToken("jti-1", expiresAt),
       ).toBe(true);
-      await sleep(400);
-      expect(await instances[1]!.claimLogoutToken("jti-1", Date.now() + 60_000)).toBe(true);
+      await eventually("the claim of jti-1 ends with the token's expiry", () =>
+        instances[1]!.claimLogoutToken("jti-1", Date.now() + 60_000),
+      );
     });
 
     it("keeps the claim under the store's prefix with a TTL no longer than the token's life", async () => {
@@ -103,14 +114,15 @@ export function describeBehaviour(target: () => Target) {
       fresh();
       // Three ids of one shard, so they share one sub index.
       const [short, long, other] = idsInOneShard(3) as [string, string, string];
-      await store.set(short, aSession("bob"), { expiresAt: Date.now() + 150 });
+      const shortExpiresAt = Date.now() + 1_000;
+      await store.set(short, aSession("bob"), { expiresAt: shortExpiresAt });
       await store.set(long, aSession("bob"), { expiresAt: Date.now() + 40_000 });
       const index = [...(await keysOf(target(), prefix)).keys()].find((key) =>
         key.includes(":u:"),
       )!;
       expect(await inspector.zcard(index)).toBe(2);
       expect(await inspector.pttl(index)).toBeGreaterThan(39_000);
-      await sleep(200);
+      await sleepUntil(shortExpiresAt);
       await store.set(other, aSession("bob"), { expiresAt: Date.now() + 20_000 });
       expect((await inspector.zrange(index, 0, -1)).sort()).toEqual([long, other].sort());
       // The expiry follows the longest member down as well as up.
@@ -124,10 +136,12 @@ export function describeBehaviour(target: () => Target) {
 
     it("lets indexes expire with their sessions", async () => {
       fresh();
-      await store.set("a", aSession("carol", "sid-c"), { expiresAt: Date.now() + 120 });
+      await store.set("a", aSession("carol", "sid-c"), { expiresAt: Date.now() + 1_000 });
       expect((await keysOf(target(), prefix)).size).toBe(3);
-      await sleep(250);
-      expect((await keysOf(target(), prefix)).size).toBe(0);
+      await eventually(
+        "the session's keys expire",
+        async () => (await keysOf(target(), prefix)).size === 0,
+      );
     });
 
     it("moves a session between indexes when an upsert changes its user", async () => {
@@ -234,9 +248,11 @@ export function describeBehaviour(target: () => Target) {
 
     it("honours the client's keyPrefix in keys the scripts build themselves", async () => {
       const keyPrefix = `kp${randomPrefix()}`;
-      const prefixed = target().cluster
-        ? new Cluster(target().nodes, { keyPrefix })
-        : new Redis({ ...target().nodes[0]!, keyPrefix });
+      const prefixed = listened(
+        target().cluster
+          ? new Cluster(target().nodes, { keyPrefix })
+          : new Redis({ ...target().nodes[0]!, keyPrefix }),
+      );
       try {
         const own = redisStore(prefixed, { prefix: "app:" });
         await own.set("k1", aSession("olga", "sid-o1"), inOneMinute());
@@ -331,7 +347,7 @@ export function describeBehaviour(target: () => Target) {
 
     it("maps an error reply to STORE_OPERATION_FAILED and keeps tokens out of what it prints", async () => {
       fresh();
-      const nodes = target().nodes.map((node) => new Redis(node));
+      const nodes = target().nodes.map((node) => listened(new Redis(node)));
       try {
         // A real error reply: every master refuses writes (maxmemory, noeviction).
         for (const node of nodes) await node.config("SET", "maxmemory", "1");

@@ -2,7 +2,7 @@ import type { SessionData } from "@sessionkit/auth/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisSessionStore, type RedisStoreClient, redisStore } from "../src/index.js";
 import { shardOf } from "../src/key-layout.js";
-import { aSession, inOneMinute, keysOf, randomPrefix, sleep, type Target } from "./support.js";
+import { aSession, eventually, inOneMinute, keysOf, randomPrefix, type Target } from "./support.js";
 
 const iss = "https://op.example";
 
@@ -269,9 +269,12 @@ function describeAll(target: () => Target) {
     it("leaves out expired sessions; the next write to the index drops them", async () => {
       fresh();
       const [short, long, later] = idsInOneShard(3, "exp") as [string, string, string];
-      await store.set(short, aSession("lou"), { expiresAt: Date.now() + 100 });
+      await store.set(short, aSession("lou"), { expiresAt: Date.now() + 1_000 });
       await store.set(long, aSession("lou"), inOneMinute());
-      await sleep(200);
+      await eventually(
+        "listSessions leaves out the expired session",
+        async () => (await store.listSessions({ iss, sub: "lou" })).length === 1,
+      );
       expect((await store.listSessions({ iss, sub: "lou" })).map(({ id }) => id)).toEqual([long]);
       await store.touch(long, inOneMinute());
       await store.set(later, aSession("lou"), inOneMinute());
@@ -352,10 +355,13 @@ function describeAll(target: () => Target) {
         instances.map((instance, n) => instance.acquireRefreshLease("r-2", `holder-${n}`, until)),
       );
       expect(taken.filter(Boolean)).toHaveLength(1);
-      // A short lease, then a wait longer than it: the backend TTL ended it.
-      expect(await instances[0]!.acquireRefreshLease("r-3", "early", Date.now() + 100)).toBe(true);
-      await sleep(300);
-      expect(await instances[1]!.acquireRefreshLease("r-3", "late", Date.now() + 1_000)).toBe(true);
+      // A short lease, then a wait until the backend TTL has ended it.
+      expect(await instances[0]!.acquireRefreshLease("r-3", "early", Date.now() + 1_000)).toBe(
+        true,
+      );
+      await eventually("the early lease ends on its own", () =>
+        instances[1]!.acquireRefreshLease("r-3", "late", Date.now() + 1_000),
+      );
     });
 
     it("takes nothing for a past expiresAt", async () => {

@@ -3,7 +3,7 @@ import type { BackendHandle } from "@sessionkit/store-conformance/backends";
 import { Cluster, Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisStoreClient, redisStore } from "../src/index.js";
-import { aSession, inOneMinute, randomPrefix, sleep, type Target } from "./support.js";
+import { aSession, inOneMinute, listened, randomPrefix, sleep, type Target } from "./support.js";
 
 /** How an operation ended, and how long it took. */
 async function timed(operation: () => Promise<unknown>) {
@@ -33,7 +33,7 @@ export function describeFaults(target: () => Target, backend: () => BackendHandl
     it("fails with STORE_UNAVAILABLE when Redis stops answering, and recovers", async () => {
       const store = redisStore(client, { prefix: randomPrefix(), operationTimeoutSeconds: 0.3 });
       await store.set("paused", aSession("nina", "sid-n"), inOneMinute());
-      const nodes = target().nodes.map((node) => new Redis(node));
+      const nodes = target().nodes.map((node) => listened(new Redis(node)));
       try {
         await Promise.all(nodes.map((node) => node.call("CLIENT", "PAUSE", "1500", "ALL")));
         const outcome = await timed(() => store.get("paused"));
@@ -47,11 +47,13 @@ export function describeFaults(target: () => Target, backend: () => BackendHandl
     });
 
     it("maps ioredis's own commandTimeout to STORE_UNAVAILABLE", async () => {
-      const timed = target().cluster
-        ? new Cluster(target().nodes, { redisOptions: { commandTimeout: 200 } })
-        : new Redis({ ...target().nodes[0]!, commandTimeout: 200 });
+      const timed = listened(
+        target().cluster
+          ? new Cluster(target().nodes, { redisOptions: { commandTimeout: 200 } })
+          : new Redis({ ...target().nodes[0]!, commandTimeout: 200 }),
+      );
       const store = redisStore(timed, { prefix: randomPrefix(), operationTimeoutSeconds: 0 });
-      const nodes = target().nodes.map((node) => new Redis(node));
+      const nodes = target().nodes.map((node) => listened(new Redis(node)));
       try {
         await store.set("slow", aSession("pia"), inOneMinute());
         await Promise.all(nodes.map((node) => node.call("CLIENT", "PAUSE", "1000", "ALL")));

@@ -6,7 +6,7 @@ import { createKeyLayout, indexRef, sessionKey, shardOf } from "../src/key-layou
 import type { LuaScript } from "../src/scripts.js";
 import * as allScripts from "../src/scripts.js";
 import { encodeStoredValue } from "../src/stored-value.js";
-import { aSession, inOneMinute, randomPrefix, sleep, type Target } from "./support.js";
+import { aSession, inOneMinute, listened, randomPrefix, sleep, type Target } from "./support.js";
 
 interface Seen {
   /** Commands the client sent (one per round trip on its connection). */
@@ -39,7 +39,7 @@ async function watch(target: Target) {
       logs[i]!.push({ args: args.map((arg, j) => (j === 0 ? arg.toLowerCase() : arg)), source });
     });
   }
-  const markers = target.nodes.map((node) => new Redis(node));
+  const markers = target.nodes.map((node) => listened(new Redis(node)));
   let fences = 0;
   /** Every master has executed everything sent before this call. */
   const fence = async () => {
@@ -85,7 +85,7 @@ async function loadScripts(target: Target) {
   );
   await Promise.all(
     target.nodes.map(async (node) => {
-      const redis = new Redis(node);
+      const redis = listened(new Redis(node));
       try {
         for (const { lua } of scripts) await redis.script("LOAD", lua);
       } finally {
@@ -262,7 +262,10 @@ async function fillOthers(client: RedisStoreClient, prefix: string, shards: numb
   const byShard = bases.map(() => [] as number[]);
   for (let n = 0; n < count; n++) byShard[shardOf(`other-${n}`, shards)]!.push(n);
   const [refHead, refTail] = indexRef(iss, "\u0000").split("\\u0000") as [string, string];
-  const [jsonHead, jsonTail] = serializeSession(aSession("\u0000")).split("\\u0000") as [
+  // One session for the template and the sample: aSession reads the clock, which may tick between.
+  const template = aSession("\u0000");
+  const sessionOf = (sub: string) => ({ ...template, user: { ...template.user, sub } });
+  const [jsonHead, jsonTail] = serializeSession(sessionOf("\u0000")).split("\\u0000") as [
     string,
     string,
   ];
@@ -271,7 +274,7 @@ async function fillOthers(client: RedisStoreClient, prefix: string, shards: numb
     Date.now(),
     indexRef(iss, "other-1"),
     "",
-    serializeSession(aSession("other-1")),
+    serializeSession(sessionOf("other-1")),
   );
   expect(sample.split("\n").slice(1).join("\n")).toBe(
     `${refHead}other-1${refTail}\n\n${jsonHead}other-1${jsonTail}`,
