@@ -272,15 +272,16 @@ export function createSessionCore(
         };
 
   // The issuer a session records must be the one logout tokens carry: the provider's own spelling
-  // from discovery (cached). If discovery fails, the configured issuer as a URL's href, which is
-  // what discovery checks the provider's issuer against, so the two agree.
+  // from discovery (cached), which may differ from the configured one by a trailing slash. If
+  // discovery fails, the configured issuer as typed (usually copied from the provider; a URL's
+  // href would add a slash that issuers such as `https://accounts.google.com` lack).
   async function sessionIssuer(): Promise<string | undefined> {
     const oidc = config.oidc;
     if (!oidc) return undefined;
     try {
       return (await discover(oidc)).issuer;
     } catch {
-      return new URL(oidc.issuer).href;
+      return oidc.issuer;
     }
   }
 
