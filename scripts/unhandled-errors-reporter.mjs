@@ -1,6 +1,7 @@
 // A Vitest reporter that keeps what the JSON reporter leaves out: the run's unhandled errors
 // (uncaught exceptions, unhandled rejections, a leaked client's error event), each with the
-// test file and the test that was running when it surfaced. scripts/summarize-tests.mjs and
+// test file and the test that was running when it surfaced; and the reason each skipped test
+// gave (skip(note)), or none. scripts/summarize-tests.mjs and
 // scripts/test-stress.mjs read the file it writes.
 //
 //   vitest run --reporter=default --reporter=./scripts/unhandled-errors-reporter.mjs
@@ -14,7 +15,7 @@ export default class UnhandledErrorsReporter {
     this.root = vitest.config.root;
   }
 
-  onTestRunEnd(_testModules, unhandledErrors) {
+  onTestRunEnd(testModules, unhandledErrors) {
     const file = resolve(process.env.SESSIONKIT_UNHANDLED_REPORT ?? ".vitest-unhandled.json");
     const errors = unhandledErrors.map((error) => ({
       type: error.type ?? "Unhandled Error",
@@ -23,6 +24,20 @@ export default class UnhandledErrorsReporter {
       file: error.VITEST_TEST_PATH ? relative(this.root, error.VITEST_TEST_PATH) : undefined,
       test: error.VITEST_TEST_NAME,
     }));
-    writeFileSync(file, `${JSON.stringify({ unhandledErrors: errors }, null, 2)}\n`);
+    // Skipped tests with the reason given to skip(note), which the JSON reporter leaves out too.
+    const skipped = [];
+    for (const testModule of testModules) {
+      for (const test of testModule.children.allTests()) {
+        const result = test.result();
+        if (result.state !== "skipped") continue;
+        skipped.push({
+          file: relative(this.root, testModule.moduleId),
+          // Spelled like the JSON reporter's fullName: suite and test names joined by spaces.
+          test: test.fullName.split(" > ").join(" "),
+          note: result.note,
+        });
+      }
+    }
+    writeFileSync(file, `${JSON.stringify({ unhandledErrors: errors, skipped }, null, 2)}\n`);
   }
 }
