@@ -1,7 +1,7 @@
-import type { SessionStore } from "@sessionkit/auth/store";
+import type { SessionData, SessionStore } from "@sessionkit/auth/store";
 import { describe, expect, it } from "vitest";
 import { lookalikes, shown } from "./edges.js";
-import { makeSession, newId, newIssuer, put, unique, withStore } from "./fixtures.js";
+import { lasting, makeSession, newId, newIssuer, put, unique, withStore } from "./fixtures.js";
 import { type TestSessionStoreOptions, validateOptions } from "./options.js";
 import { groupTimeout } from "./timeouts.js";
 
@@ -102,6 +102,37 @@ export function testBasics<S extends SessionStore>(options: TestSessionStoreOpti
               : `${shown(id)} was ended by the delete() of a look-alike id`,
           ).toBe(i % 2 === 1);
         }
+      }));
+
+    it("set() and update() refuse a value that is not a session with STORE_INVALID_ARGUMENT, storing nothing", () =>
+      withStore(o, async (store) => {
+        const id = newId();
+        const session = makeSession({ iss: newIssuer(), sub: unique("sub") });
+        const notSessions = [
+          { ...session, user: {} },
+          { ...session, internal: { ...session.internal, expiresAt: "soon" } },
+        ] as unknown as SessionData[];
+        for (const bad of notSessions) {
+          await expect(
+            store.set(id, bad, lasting()),
+            "set() of a value without the SessionData shape must throw STORE_INVALID_ARGUMENT (serializeSession does)",
+          ).rejects.toMatchObject({ name: "SessionStoreError", code: "STORE_INVALID_ARGUMENT" });
+          expect(
+            await store.get(id),
+            "set() of a value that is not a session stored it",
+          ).toBeNull();
+        }
+        await put(store, id, session);
+        for (const bad of notSessions) {
+          await expect(
+            store.update(id, bad, lasting()),
+            "update() with a value without the SessionData shape must throw STORE_INVALID_ARGUMENT",
+          ).rejects.toMatchObject({ name: "SessionStoreError", code: "STORE_INVALID_ARGUMENT" });
+        }
+        expect(
+          await store.get(id),
+          "update() with a value that is not a session changed the stored one",
+        ).toEqual(session);
       }));
 
     it("an id can be written again after delete()", () =>

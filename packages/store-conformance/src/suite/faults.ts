@@ -117,7 +117,11 @@ export function testFaults<S extends SessionStore>(options: TestSessionStoreOpti
                 `${name}() resolved${outcome.resolved ? ` (to ${JSON.stringify(outcome.value)})` : ""} while the backend was down: it must throw SessionStoreError STORE_UNAVAILABLE`,
               ).toBe(false);
               if (outcome.resolved) continue;
-              const error = outcome.error as { name?: unknown; code?: unknown };
+              const error = outcome.error as { name?: unknown; code?: unknown; message?: unknown };
+              expect(
+                typeof error?.message === "string" && error.message.trim() !== "",
+                `${name}() threw an error with no message during an outage: say what failed (${describeError(outcome.error)})`,
+              ).toBe(true);
               expect(
                 { name: error?.name, code: error?.code },
                 `${name}() must throw SessionStoreError STORE_UNAVAILABLE, threw ${describeError(outcome.error)}`,

@@ -4,7 +4,7 @@ import { lookalikes, shown } from "./edges.js";
 import { declareExtension } from "./extensions.js";
 import { unique, withStore } from "./fixtures.js";
 import { type TestSessionStoreOptions, validateOptions } from "./options.js";
-import { onSchedule, past, until } from "./schedule.js";
+import { onSchedule, past, until, untilExactly } from "./schedule.js";
 import { groupTimeout } from "./timeouts.js";
 
 /** A logout token's `jti` no other test uses. */
@@ -99,6 +99,22 @@ export function testLogoutTokenReplay<S extends SessionStore>(
         }),
       ));
 
+    it("at exactly its expiresAt a claim is over: the jti can be claimed again", (context) =>
+      withReplay(context, async (store) => {
+        const jti = newJti();
+        const end = Date.now() + 300;
+        context
+          .expect(await store.claimLogoutToken(jti, end), "the first claim was refused")
+          .toBe(true);
+        await untilExactly(end);
+        context
+          .expect(
+            await store.claimLogoutToken(jti, Date.now() + 60_000),
+            "a claim was still live at exactly its expiresAt (the end is exclusive)",
+          )
+          .toBe(true);
+      }));
+
     it("releaseLogoutToken() makes the jti claimable again, and is idempotent", (context) =>
       withReplay(context, async (store) => {
         const { expect } = context;
@@ -146,11 +162,26 @@ export function testLogoutTokenReplay<S extends SessionStore>(
         }),
       ));
 
-    it("rejects an empty jti with STORE_INVALID_ARGUMENT", (context) =>
+    it("rejects an empty or non-string jti with STORE_INVALID_ARGUMENT, naming the jti", (context) =>
       withReplay(context, async (store) => {
-        await context
-          .expect(store.claimLogoutToken("", forMs()), "claimLogoutToken('') must be refused")
-          .rejects.toMatchObject({ name: "SessionStoreError", code: "STORE_INVALID_ARGUMENT" });
+        for (const jti of ["", 42 as unknown as string, undefined as unknown as string]) {
+          await context
+            .expect(
+              store.claimLogoutToken(jti, forMs()),
+              `claimLogoutToken(${JSON.stringify(jti)}) must be refused with STORE_INVALID_ARGUMENT`,
+            )
+            .rejects.toMatchObject({
+              name: "SessionStoreError",
+              code: "STORE_INVALID_ARGUMENT",
+              message: context.expect.stringMatching(/jti/),
+            });
+          await context
+            .expect(
+              store.releaseLogoutToken(jti),
+              `releaseLogoutToken(${JSON.stringify(jti)}) must be refused with STORE_INVALID_ARGUMENT`,
+            )
+            .rejects.toMatchObject({ name: "SessionStoreError", code: "STORE_INVALID_ARGUMENT" });
+        }
       }));
   });
 }

@@ -3,7 +3,7 @@ import { describe, it, type TestContext } from "vitest";
 import { declareExtension } from "./extensions.js";
 import { makeSession, newId, newIssuer, put, unique, withStore } from "./fixtures.js";
 import { type TestSessionStoreOptions, validateOptions } from "./options.js";
-import { onSchedule, past, until } from "./schedule.js";
+import { onSchedule, past, until, untilExactly } from "./schedule.js";
 import { groupTimeout } from "./timeouts.js";
 
 /** An app instance's name for itself. */
@@ -162,6 +162,48 @@ export function testRefreshLease<S extends SessionStore>(
           await store.acquireRefreshLease(id, two, forMs()),
           "a lease with a past expiresAt blocked the next holder",
         ).toBe(true);
+      }));
+
+    it("an expiresAt of exactly now takes nothing; at exactly its expiresAt a lease is over", (context) =>
+      withLeases(context, async (store) => {
+        const { expect } = context;
+        const id = newId();
+        const now = Date.now();
+        await untilExactly(now);
+        expect(
+          await store.acquireRefreshLease(id, "instance-a", now),
+          "a lease ending exactly now was granted (an expiresAt that is not in the future takes nothing)",
+        ).toBe(false);
+        const end = Date.now() + 300;
+        expect(
+          await store.acquireRefreshLease(id, "instance-a", end),
+          "a free lease was refused",
+        ).toBe(true);
+        await untilExactly(end);
+        expect(
+          await store.acquireRefreshLease(id, "instance-b", Date.now() + 30_000),
+          "a lease was still held at exactly its expiresAt (the end is exclusive)",
+        ).toBe(true);
+      }));
+
+    it("rejects an empty or non-string holder with STORE_INVALID_ARGUMENT, naming the holder", (context) =>
+      withLeases(context, async (store) => {
+        const { expect } = context;
+        for (const holder of ["", 7 as unknown as string]) {
+          const refused = {
+            name: "SessionStoreError",
+            code: "STORE_INVALID_ARGUMENT",
+            message: expect.stringMatching(/holder/),
+          };
+          await expect(
+            store.acquireRefreshLease(newId(), holder, forMs()),
+            `acquireRefreshLease() with holder ${JSON.stringify(holder)} must be refused`,
+          ).rejects.toMatchObject(refused);
+          await expect(
+            store.releaseRefreshLease(newId(), holder),
+            `releaseRefreshLease() with holder ${JSON.stringify(holder)} must be refused`,
+          ).rejects.toMatchObject(refused);
+        }
       }));
 
     it("leases are independent of session records", (context) =>

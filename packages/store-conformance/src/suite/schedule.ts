@@ -6,6 +6,17 @@ import { sleep } from "./fixtures.js";
 /** Sleeps until `ms` after `start`. */
 export const until = (start: number, ms: number) => sleep(Math.max(0, start + ms - Date.now()));
 
+/**
+ * Waits until the clock reads `at` (to the millisecond, spinning the last few), so the next
+ * call starts at exactly that instant when it is quick: how "exactly now" is reached.
+ */
+export async function untilExactly(at: number): Promise<void> {
+  await sleep(Math.max(0, at - Date.now() - 5));
+  while (Date.now() < at) {
+    // A few milliseconds of spinning: a timer cannot land on one millisecond.
+  }
+}
+
 /** Whether it is already `ms` after `start`. */
 export const past = (start: number, ms: number) => Date.now() >= start + ms;
 

@@ -957,6 +957,13 @@ export const brokenStores: BrokenStore[] = [
     }),
   },
   {
+    key: "end-inclusive",
+    bug: "still serves a session at exactly its expiresAt (compares with <= where < belongs)",
+    group: "expiry",
+    caughtBy: "at exactly its expiresAt a session is over",
+    createStore: changingExpiry((expiresAt) => expiresAt + 1),
+  },
+  {
     key: "expiry-floored-to-seconds",
     bug: "keeps expiresAt in whole seconds, rounded down (a seconds column), ending sessions early",
     group: "expiry",

@@ -8,6 +8,7 @@ import { mapStore } from "./map-store.js";
 // and the map can go down.
 const map = new FlakyMap();
 const prefixes = new WeakMap<object, string>();
+let plants = 0;
 
 testSessionStore({
   name: "mapStore (docs example)",
@@ -17,8 +18,17 @@ testSessionStore({
     prefixes.set(store, prefix);
     return store;
   },
+  // Each plant is another kind of unreadable record, so every defence of the store is run.
   async corrupt(store, id) {
-    map.set(`${prefixes.get(store)}row:${id}`, "{not json");
+    const until = Date.now() + 600_000;
+    const kinds = [
+      "{not json",
+      JSON.stringify({ json: "{not json", expiresAt: until, iss: "", sub: "" }),
+      JSON.stringify({ json: 42, expiresAt: until }),
+      JSON.stringify({ json: "{}", expiresAt: "tomorrow" }),
+      "null",
+    ];
+    map.set(`${prefixes.get(store)}row:${id}`, kinds[plants++ % kinds.length]!);
   },
   outage: map.outage(),
 });

@@ -5,6 +5,13 @@ import { testLogoutTokenReplay, testRefreshLease, testSessionStore } from "../..
 // records or to go down; the example store in map-store.test.ts covers those groups).
 testSessionStore({ name: "memoryStore()", createStore: () => memoryStore() });
 
+// Sweeping on every write, so the sweep itself is checked: it must only ever drop what has
+// expired (the default sweeps once a minute, longer than any test's store lives).
+testSessionStore({
+  name: "memoryStore({ sweepIntervalSeconds: 0 })",
+  createStore: () => memoryStore({ sweepIntervalSeconds: 0 }),
+});
+
 // A store without the optional extensions: their groups say they are skipped by design.
 const requiredOnly = (): SessionStore => {
   const {
