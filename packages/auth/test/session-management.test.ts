@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createAuth } from "../src/create-auth.js";
 import type { SessionEvent } from "../src/session/session-events.js";
 import { memoryStore } from "../src/store/memory-store.js";
@@ -161,9 +161,10 @@ describe("onSessionEvent", () => {
     await auth.middleware(cookieOf(phone)); // the revoked device comes back
     await auth.middleware(cookieOf("garbage"));
     await auth.deleteSession(cookieOf(laptop), new Response(null));
-    await new Promise((resolve) => setTimeout(resolve, 20)); // ids are hashed asynchronously
-    const summary = events.map((e) => (e.type === "ended" ? `ended:${e.reason}` : e.type));
-    expect(summary).toEqual([
+    const summary = () => events.map((e) => (e.type === "ended" ? `ended:${e.reason}` : e.type));
+    // Ids are hashed asynchronously: wait for the last event rather than for a fixed time.
+    await vi.waitFor(() => expect(summary()).toContain("ended:sign-out"), { timeout: 10_000 });
+    expect(summary()).toEqual([
       "created",
       "created",
       "rolled",
@@ -192,8 +193,10 @@ describe("onSessionEvent", () => {
       const { auth } = setup({ onSessionEvent: hook, logger });
       const cookie = await signIn(auth);
       expect(await auth.getSession(cookieOf(cookie))).not.toBeNull();
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(logger.lines.some((line) => /onSessionEvent failed/.test(line))).toBe(true);
+      await vi.waitFor(
+        () => expect(logger.lines.some((line) => /onSessionEvent failed/.test(line))).toBe(true),
+        { timeout: 10_000 },
+      );
     }
   });
 });
