@@ -33,6 +33,8 @@ describe("@sessionkit/store-conformance entry points", () => {
     expect(names(backends)).toMatchInlineSnapshot(`
       [
         "BackendError",
+        "backendImage",
+        "backendImageEnvVars",
         "backendImages",
         "startDynamoDb",
         "startMySql",
