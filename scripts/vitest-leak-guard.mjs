@@ -52,7 +52,7 @@ function guard(Redis) {
         this[reported] = true;
         const message = arg instanceof Error ? arg.message : String(arg);
         const leak = new Error(
-          `an ioredis client without an "error" listener failed (${message}); it was created in ${this[origin] ?? "an unknown place"}. Give it an error listener and close it in afterEach/afterAll.`,
+          `an ioredis client without an "error" listener failed (${message}); it was created in ${this[origin] ?? (this.isCluster ? "a test (a Cluster client: not traced)" : "an unknown place")}. Give it an error listener and close it in afterEach/afterAll.`,
         );
         leak.name = "LeakedClientError";
         setImmediate(() => {
