@@ -7,6 +7,7 @@ import { afterAll } from "vitest";
 export interface ConformanceRuleResult {
   /** The test's title: the rule it checks. */
   rule: string;
+  /** `skipped`: not run, by design (an extension the store lacks) or by a filter. */
   status: "passed" | "failed" | "skipped";
   /** Why it was skipped (e.g. `… skipped by design`), or the first line of why it failed. */
   reason?: string;
@@ -20,11 +21,13 @@ export interface ConformanceGroupResult {
   status: "passed" | "failed" | "skipped";
   /** Why the group was skipped, when it was. */
   reason?: string;
+  /** Every rule (test) of the group, in the suite's order. */
   rules: ConformanceRuleResult[];
 }
 
 /** The certificate `testSessionStore({ report })` writes: which rules a store passes. */
 export interface ConformanceReport {
+  /** The suite that ran: `@sessionkit/store-conformance` and its version. */
   suite: { name: string; version: string };
   /** The `name` option. */
   store: string;
@@ -32,7 +35,9 @@ export interface ConformanceReport {
   finishedAt: string;
   /** Every group ran or was skipped with a reason, and no rule failed. */
   passed: boolean;
+  /** How many rules passed, failed and were skipped. */
   summary: { passed: number; failed: number; skipped: number };
+  /** Every group, run or skipped (with why). */
   groups: ConformanceGroupResult[];
 }
 
