@@ -40,7 +40,9 @@ for (const file of report.testResults) {
     brokenFiles++;
     failedTests.push(`${path}: ${file.message.split("\n")[0] || "the file failed"}`);
   }
-  for (const test of failed) failedTests.push(`${path} > ${test.fullName}`);
+  for (const test of failed) {
+    failedTests.push([path, ...test.ancestorTitles, test.title].join(" > "));
+  }
 }
 
 if (failedTests.length > 0) {

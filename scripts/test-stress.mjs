@@ -161,7 +161,7 @@ function collect(result) {
       counts.failed++;
     }
     for (const test of file.assertionResults) {
-      const key = `${path} > ${test.fullName}`;
+      const key = [path, ...test.ancestorTitles, test.title].join(" > ");
       if (test.status === "failed") {
         note(key, "failed", test.failureMessages[0]);
         counts.failed++;

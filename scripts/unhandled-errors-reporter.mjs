@@ -32,8 +32,8 @@ export default class UnhandledErrorsReporter {
         if (result.state !== "skipped") continue;
         skipped.push({
           file: relative(this.root, testModule.moduleId),
-          // Spelled like the JSON reporter's fullName: suite and test names joined by spaces.
-          test: test.fullName.split(" > ").join(" "),
+          // Suite and test names joined by " > ".
+          test: test.fullName,
           note: result.note,
         });
       }
