@@ -29,6 +29,7 @@ import {
 } from "./key-layout.js";
 import {
   acquireLeaseScript,
+  claimScript,
   type LuaScript,
   listScript,
   logoutScript,
@@ -314,10 +315,12 @@ export function redisStore(
       assertJti(jti);
       assertExpiresAt(expiresAt);
       const key = logoutTokenKey(bases[shardOf(jti, layout.shards)]!, jti);
-      // NX makes the claim atomic across instances; the key lives as long as the token could.
-      const px = Math.max(1, Math.ceil(expiresAt - Date.now()));
-      const reply = await guarded(() => client.set(key, "1", "PX", px, "NX"));
-      return reply === "OK";
+      // One script: atomic across instances, and the claim ends at exactly expiresAt by our
+      // clock; the key itself lives as long as the token could, rounded up.
+      const now = Date.now();
+      const px = Math.max(1, Math.ceil(expiresAt - now));
+      const claimed = await guarded(() => evaluate(claimScript, [key], [now, `${expiresAt}`, px]));
+      return claimed === 1;
     },
 
     async releaseLogoutToken(jti) {
@@ -330,11 +333,14 @@ export function redisStore(
       assertSessionId(id);
       assertHolder(holder);
       assertExpiresAt(expiresAt);
-      const px = Math.ceil(expiresAt - Date.now());
+      const now = Date.now();
       // A lease that would already be over takes nothing (and costs no round trip).
-      if (px <= 0) return false;
+      if (expiresAt <= now) return false;
+      const px = Math.ceil(expiresAt - now);
       const key = leaseKey(bases[shardOf(id, layout.shards)]!, id);
-      const taken = await guarded(() => evaluate(acquireLeaseScript, [key], [holder, px]));
+      const taken = await guarded(() =>
+        evaluate(acquireLeaseScript, [key], [now, holder, `${expiresAt}`, px]),
+      );
       return taken === 1;
     },
 

@@ -242,22 +242,47 @@ return found
 `);
 
 /**
- * acquireRefreshLease. KEYS: lease. ARGV: holder, px.
- * Returns 1 when the lease was free (or held by another type of value) or already this
- * holder's (extended), 0 while another holder has it.
+ * claimLogoutToken. KEYS: claim. ARGV: now, expiresAt, px.
+ * The value is the claim's expiresAt, so a claim ends at exactly that time by the app's
+ * clock (the key's TTL ends a network hop later). A value of `1` is a claim written by
+ * an earlier version of the store: live until its TTL ends.
+ * Returns 1 when no live claim was there (the claim is now taken), 0 for a replay.
+ */
+export const claimScript = script(`
+local v = redis.pcall('GET', KEYS[1])
+if type(v) == 'string' and (v == '1' or (tonumber(v) or 0) > tonumber(ARGV[1])) then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1
+`);
+
+/**
+ * acquireRefreshLease. KEYS: lease. ARGV: now, holder, expiresAt, px.
+ * The value is the lease's expiresAt, a newline, then the holder: a lease ends at exactly its expiresAt by the app's
+ * clock. Returns 1 when the lease was free (none, over, unreadable or another type) or
+ * already this holder's (extended), 0 while another holder's lease lives.
  */
 export const acquireLeaseScript = script(`
 local v = redis.pcall('GET', KEYS[1])
-if type(v) == 'string' and v ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if type(v) == 'string' then
+  local a = string.find(v, '\\n', 1, true)
+  local e = a and tonumber(string.sub(v, 1, a - 1))
+  if e and e > tonumber(ARGV[1]) and string.sub(v, a + 1) ~= ARGV[2] then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[3] .. '\\n' .. ARGV[2], 'PX', ARGV[4])
 return 1
 `);
 
 /** releaseRefreshLease. KEYS: lease. ARGV: holder. Deletes the lease only if that holder has it. */
 export const releaseLeaseScript = script(`
-if redis.pcall('GET', KEYS[1]) == ARGV[1] then
-  redis.call('DEL', KEYS[1])
-  return 1
+local v = redis.pcall('GET', KEYS[1])
+if type(v) == 'string' then
+  local a = string.find(v, '\\n', 1, true)
+  if a and string.sub(v, a + 1) == ARGV[1] then
+    redis.call('DEL', KEYS[1])
+    return 1
+  end
 end
 return 0
 `);

@@ -1,7 +1,7 @@
 import type { SessionData } from "@sessionkit/auth/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisSessionStore, type RedisStoreClient, redisStore } from "../src/index.js";
-import { shardOf } from "../src/key-layout.js";
+import { createKeyLayout, logoutTokenKey, shardOf } from "../src/key-layout.js";
 import { aSession, eventually, inOneMinute, keysOf, randomPrefix, type Target } from "./support.js";
 
 const iss = "https://op.example";
@@ -398,6 +398,23 @@ function describeAll(target: () => Target) {
         invalid,
       );
       await expect(store.releaseRefreshLease("x", "")).rejects.toMatchObject(invalid);
+    });
+  });
+
+  describe("claimLogoutToken", () => {
+    it("keeps honouring a claim written by the earlier SET NX version (value 1) until its TTL", async () => {
+      fresh();
+      expect(await store.claimLogoutToken("jti-new", Date.now() + 30_000)).toBe(true);
+      const [key] = (await keysByKind()).j;
+      expect(Number(await inspector.get(key!))).toBeGreaterThan(Date.now());
+      const legacy = logoutTokenKey(
+        createKeyLayout(prefix, 16, "").bases[shardOf("jti-old", 16)]!,
+        "jti-old",
+      );
+      await inspector.set(legacy, "1", "PX", 30_000);
+      expect(await store.claimLogoutToken("jti-old", Date.now() + 30_000)).toBe(false);
+      await inspector.del(legacy);
+      expect(await store.claimLogoutToken("jti-old", Date.now() + 30_000)).toBe(true);
     });
   });
 
