@@ -457,6 +457,33 @@ export const brokenStores: BrokenStore[] = [
       };
     }),
   },
+  {
+    key: "outage-as-operation-failed",
+    bug: "reports an unreachable backend as STORE_OPERATION_FAILED (a bug) instead of STORE_UNAVAILABLE",
+    group: "faults",
+    caughtBy: "fails fast",
+    ...onFlakyMap((inner) => {
+      const wrap =
+        <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+        async (...args: A): Promise<R> => {
+          try {
+            return await call(...args);
+          } catch (error) {
+            const cause = error instanceof SessionStoreError ? error.cause : error;
+            throw new SessionStoreError("STORE_OPERATION_FAILED", "the map failed", { cause });
+          }
+        };
+      return {
+        get: wrap(inner.get),
+        set: wrap(inner.set),
+        update: wrap(inner.update),
+        touch: wrap(inner.touch),
+        delete: wrap(inner.delete),
+        deleteByLogoutToken: wrap(inner.deleteByLogoutToken),
+        listSessions: wrap(inner.listSessions),
+      };
+    }),
+  },
   // touch(): moves only the expiry, atomically, never back to life.
   {
     key: "touch-rewrites-data",

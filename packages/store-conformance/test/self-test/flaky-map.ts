@@ -5,7 +5,11 @@
 export class FlakyMap extends Map<string, string> {
   down = false;
   private check() {
-    if (this.down) throw new Error("connect ECONNREFUSED (the map is down)");
+    if (this.down) {
+      throw Object.assign(new Error("connect ECONNREFUSED (the map is down)"), {
+        code: "ECONNREFUSED",
+      });
+    }
   }
   override get(key: string) {
     this.check();
