@@ -167,7 +167,7 @@ function collect(result) {
         counts.failed++;
       } else if (test.status === "pending" || test.status === "skipped" || test.status === "todo") {
         const reason = skipNotes.get(key);
-        note(key, "skipped", reason ? `skipped: ${reason}` : "skipped with no written reason");
+        note(key, "skipped", reason ? `skipped: ${reason}` : "skipped, no note given to skip()");
         counts.skipped++;
       } else if (test.status === "passed") {
         counts.passed++;
