@@ -69,8 +69,8 @@ export interface ContainerBackend {
 }
 
 /**
- * Every container started here carries these labels: `docker/cleanup.sh` and
- * `scripts/test.sh` remove what a dead process (or a finished run) left behind.
+ * Every container started here carries these labels, so that `docker/containers.sh`
+ * (run by `scripts/test.sh`) can remove what a dead process or a finished run left behind.
  */
 export const containerLabels = {
   /** Marks a sessionkit test backend; the value is its kind. */
