@@ -1,9 +1,9 @@
-import { type Env, envText, processEnv } from "./env.js";
-import { AuthError } from "./errors.js";
+import { envText, processEnv } from "./env.js";
 import { type OidcConfig, resolveOidcConfig } from "./oidc/config.js";
 import { isLoopbackHttp } from "./oidc/loopback.js";
 import type { AuthLogger, AuthOptions, OnSessionEvent } from "./options.js";
 import type { SessionStore } from "./store/types.js";
+import { absoluteUrl, boolean, invalid, label, oneOf, seconds } from "./validate.js";
 
 /** The session rules, resolved. Durations in seconds, like the options they come from. */
 export interface SessionConfig {
@@ -72,38 +72,13 @@ const STORE_METHODS = [
   "listSessions",
 ] as const;
 
-const invalid = (message: string) => new AuthError("AUTH_CONFIG_INVALID", message);
-
-function optionalUrl(value: string | undefined, what: string): string | undefined {
+/** `appBaseUrl` without OIDC: an absolute http(s) URL, or none. */
+function optionalUrl(value: string | undefined): string | undefined {
   if (value === undefined || value === "") return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw invalid(`${what} must be an absolute URL`);
-  }
+  const what = label("appBaseUrl", "APP_BASE_URL");
+  const url = absoluteUrl(value, what);
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw invalid(`${what} must be an http(s) URL`);
-  }
-  return value;
-}
-
-const named = (name: string, envName?: string) =>
-  envName === undefined ? `\`${name}\`` : `\`${name}\` (${envName})`;
-
-function duration(
-  value: unknown,
-  name: string,
-  fallback: number,
-  envName?: string,
-  min: "positive" | "zero" = "positive",
-): number {
-  if (value === undefined) return fallback;
-  const low =
-    min === "positive" ? value !== undefined && (value as number) <= 0 : (value as number) < 0;
-  if (typeof value !== "number" || !Number.isFinite(value) || low) {
-    const what = min === "positive" ? "a positive number" : "a number >= 0";
-    throw invalid(`${named(name, envName)} must be ${what} of seconds`);
+    throw invalid(what, "must be an http(s) URL");
   }
   return value;
 }
@@ -185,42 +160,6 @@ const OIDC_ONLY_OPTIONS = [
   "postOnlyLogout",
 ] as const;
 
-function oneOf<T extends string>(
-  value: unknown,
-  name: string,
-  allowed: readonly T[],
-  fallback: T,
-  envName?: string,
-) {
-  if (value === undefined) return fallback;
-  if (!allowed.includes(value as T)) {
-    throw invalid(
-      `${named(name, envName)} must be one of ${allowed.map((v) => `"${v}"`).join(", ")}`,
-    );
-  }
-  return value as T;
-}
-
-function optionalBoolean(value: unknown, name: string): boolean | undefined {
-  if (value === undefined || typeof value === "boolean") return value;
-  throw invalid(`\`${name}\` must be a boolean`);
-}
-
-function envSeconds(env: Env, name: string): number | undefined {
-  const value = envText(env, name);
-  if (value === undefined) return undefined;
-  if (!/^\d+(\.\d+)?$/.test(value)) throw invalid(`${name} must be a number of seconds`);
-  return Number(value);
-}
-
-function envBoolean(value: string | undefined, name: string): boolean | undefined {
-  if (value === undefined || value.trim() === "") return undefined;
-  const text = value.trim().toLowerCase();
-  if (text === "true" || text === "1") return true;
-  if (text === "false" || text === "0") return false;
-  throw invalid(`${name} must be "true" or "false"`);
-}
-
 /** Validates options once, at `createAuth`, so a misconfiguration fails at startup, not per request. */
 export function resolveConfig(options: AuthOptions = {}): AuthConfig {
   if (typeof options !== "object" || options === null) {
@@ -234,8 +173,8 @@ export function resolveConfig(options: AuthOptions = {}): AuthConfig {
     domain: given.domain ?? envText(env, "AUTH_COOKIE_DOMAIN"),
     path: given.path ?? envText(env, "AUTH_COOKIE_PATH"),
     sameSite: given.sameSite ?? envText(env, "AUTH_COOKIE_SAME_SITE"),
-    secure: given.secure ?? envBoolean(env.AUTH_COOKIE_SECURE, "AUTH_COOKIE_SECURE"),
-    transient: given.transient ?? envBoolean(env.AUTH_COOKIE_TRANSIENT, "AUTH_COOKIE_TRANSIENT"),
+    secure: boolean(given.secure, env, "cookie.secure", "AUTH_COOKIE_SECURE"),
+    transient: boolean(given.transient, env, "cookie.transient", "AUTH_COOKIE_TRANSIENT"),
   };
   const name = cookie.name ?? "__session";
   if (typeof name !== "string" || !COOKIE_NAME.test(name)) {
@@ -243,12 +182,13 @@ export function resolveConfig(options: AuthOptions = {}): AuthConfig {
   }
   const sameSite = oneOf(
     cookie.sameSite,
+    env,
     "cookie.sameSite",
+    "AUTH_COOKIE_SAME_SITE",
     ["lax", "strict", "none"],
     "lax",
-    "AUTH_COOKIE_SAME_SITE",
   );
-  const secure = optionalBoolean(cookie.secure, "cookie.secure");
+  const { secure } = cookie;
   if (sameSite === "none" && secure === false) {
     throw invalid('`cookie.sameSite: "none"` requires `cookie.secure` to be true');
   }
@@ -312,32 +252,36 @@ export function resolveConfig(options: AuthOptions = {}): AuthConfig {
   }
 
   const store = resolveStore(options.sessionStore);
-  const rolling =
-    optionalBoolean(options.rolling, "rolling") ??
-    envBoolean(env.AUTH_ROLLING, "AUTH_ROLLING") ??
-    true;
-  const inactivityDuration = duration(
-    options.inactivityDuration ?? envSeconds(env, "AUTH_INACTIVITY_DURATION"),
+  const rolling = boolean(options.rolling, env, "rolling", "AUTH_ROLLING") ?? true;
+  const inactivityDuration = seconds(
+    options.inactivityDuration,
+    env,
     "inactivityDuration",
-    DAY,
     "AUTH_INACTIVITY_DURATION",
+    DAY,
   );
-  const absoluteDuration = duration(
-    options.absoluteDuration ?? envSeconds(env, "AUTH_ABSOLUTE_DURATION"),
+  const absoluteDuration = seconds(
+    options.absoluteDuration,
+    env,
     "absoluteDuration",
-    3 * DAY,
     "AUTH_ABSOLUTE_DURATION",
+    3 * DAY,
   );
-  const updateAge = duration(
-    options.updateAge ?? envSeconds(env, "AUTH_UPDATE_AGE"),
+  const updateAge = seconds(
+    options.updateAge,
+    env,
     "updateAge",
-    DEFAULT_UPDATE_AGE,
     "AUTH_UPDATE_AGE",
-    "zero",
+    DEFAULT_UPDATE_AGE,
+    true,
   );
   const acceptCookieSessions =
-    optionalBoolean(options.acceptCookieSessions, "acceptCookieSessions") ??
-    envBoolean(env.AUTH_ACCEPT_COOKIE_SESSIONS, "AUTH_ACCEPT_COOKIE_SESSIONS") ??
+    boolean(
+      options.acceptCookieSessions,
+      env,
+      "acceptCookieSessions",
+      "AUTH_ACCEPT_COOKIE_SESSIONS",
+    ) ??
     // A leaked secret must not mint sessions a stateful app (and back-channel logout) never saw.
     store === undefined;
 
@@ -345,12 +289,7 @@ export function resolveConfig(options: AuthOptions = {}): AuthConfig {
     secrets: resolveSecrets(options.secret, env.AUTH_SECRET),
     appBaseUrl:
       oidc?.appBaseUrl ??
-      normalizedBaseUrl(
-        optionalUrl(
-          options.appBaseUrl ?? envText(env, "APP_BASE_URL"),
-          "`appBaseUrl` (APP_BASE_URL)",
-        ),
-      ),
+      normalizedBaseUrl(optionalUrl(options.appBaseUrl ?? envText(env, "APP_BASE_URL"))),
     session: {
       store,
       rolling,
@@ -359,17 +298,15 @@ export function resolveConfig(options: AuthOptions = {}): AuthConfig {
       // A session used more often than this must still roll before it ends.
       updateAge: Math.min(updateAge, inactivityDuration / 2),
       onStoreError: oneOf(
-        options.onStoreError ?? envText(env, "AUTH_ON_STORE_ERROR"),
+        options.onStoreError,
+        env,
         "onStoreError",
+        "AUTH_ON_STORE_ERROR",
         ["anonymous", "throw"],
         "anonymous",
-        "AUTH_ON_STORE_ERROR",
       ),
       acceptCookieSessions,
-      sealTokens:
-        optionalBoolean(options.sealTokens, "sealTokens") ??
-        envBoolean(env.AUTH_SEAL_TOKENS, "AUTH_SEAL_TOKENS") ??
-        true,
+      sealTokens: boolean(options.sealTokens, env, "sealTokens", "AUTH_SEAL_TOKENS") ?? true,
     },
     cookie: {
       name,
@@ -377,23 +314,21 @@ export function resolveConfig(options: AuthOptions = {}): AuthConfig {
       path,
       sameSite,
       secure,
-      transient: optionalBoolean(cookie.transient, "cookie.transient") ?? false,
+      transient: cookie.transient ?? false,
     },
     logger,
     oidc,
     enableAccessTokenEndpoint:
-      optionalBoolean(options.enableAccessTokenEndpoint, "enableAccessTokenEndpoint") ??
-      envBoolean(env.AUTH_ENABLE_ACCESS_TOKEN_ENDPOINT, "AUTH_ENABLE_ACCESS_TOKEN_ENDPOINT") ??
-      true,
+      boolean(
+        options.enableAccessTokenEndpoint,
+        env,
+        "enableAccessTokenEndpoint",
+        "AUTH_ENABLE_ACCESS_TOKEN_ENDPOINT",
+      ) ?? true,
     onSessionEvent: options.onSessionEvent,
     postOnlyLogout:
-      optionalBoolean(options.postOnlyLogout, "postOnlyLogout") ??
-      envBoolean(env.AUTH_POST_ONLY_LOGOUT, "AUTH_POST_ONLY_LOGOUT") ??
-      false,
-    trustProxy:
-      optionalBoolean(options.trustProxy, "trustProxy") ??
-      envBoolean(env.AUTH_TRUST_PROXY, "AUTH_TRUST_PROXY") ??
-      false,
+      boolean(options.postOnlyLogout, env, "postOnlyLogout", "AUTH_POST_ONLY_LOGOUT") ?? false,
+    trustProxy: boolean(options.trustProxy, env, "trustProxy", "AUTH_TRUST_PROXY") ?? false,
     production: env.NODE_ENV === "production",
   };
   if (config.production && (secure === false || isLoopbackHttp(config.appBaseUrl ?? "https:"))) {

@@ -1,9 +1,7 @@
-import { type Env, envText, processEnv } from "../env.js";
-import { AuthError } from "../errors.js";
+import { type Env, processEnv } from "../env.js";
+import { absoluteUrl, checkHttps, invalid, label, number, pick, required } from "../validate.js";
 import { createDiscoveryCache, type DiscoveryCache } from "./discovery-cache.js";
 import { createJwksCache, type JwksCache } from "./jwks-cache.js";
-import { isLoopbackHost } from "./loopback.js";
-import { parseUrl } from "./parse-url.js";
 import type { FetchFunction } from "./types.js";
 
 export type { FetchFunction } from "./types.js";
@@ -152,71 +150,6 @@ const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [
   "private_key_jwt",
   "none",
 ];
-
-function invalid(name: string, problem: string): AuthError {
-  return new AuthError("AUTH_CONFIG_INVALID", `${name} ${problem}`);
-}
-
-function pick(option: string | undefined, env: OidcEnv, envName: string): string | undefined {
-  return option !== undefined ? option : envText(env, envName);
-}
-
-function label(optionName: string, envName?: string): string {
-  return envName === undefined
-    ? `option "${optionName}"`
-    : `option "${optionName}" (env ${envName})`;
-}
-
-function required(
-  option: string | undefined,
-  env: OidcEnv,
-  optionName: string,
-  envName: string,
-): string {
-  const value = pick(option, env, envName);
-  if (value === undefined || value === "") {
-    throw invalid(label(optionName, envName), "is required");
-  }
-  return value;
-}
-
-function absoluteUrl(value: string, name: string): URL {
-  const url = parseUrl(value);
-  if (url === undefined) throw invalid(name, "must be an absolute URL");
-  return url;
-}
-
-function checkHttps(url: URL, name: string): void {
-  if (url.protocol === "https:") return;
-  if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return;
-  throw invalid(name, "must use https (http is accepted only on localhost and 127.0.0.1)");
-}
-
-function number(
-  option: number | undefined,
-  env: OidcEnv,
-  optionName: string,
-  envName: string | undefined,
-  fallback: number,
-  { min, integer }: { min: number; integer: boolean },
-): number {
-  let value: number | undefined = option;
-  if (value === undefined && envName !== undefined) {
-    const raw = pick(undefined, env, envName);
-    if (raw !== undefined) {
-      if (!/^\d+(\.\d+)?$/.test(raw)) throw invalid(label(optionName, envName), "must be a number");
-      value = Number(raw);
-    }
-  }
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < min) {
-    throw invalid(label(optionName, envName), `must be a number >= ${min}`);
-  }
-  if (integer && !Number.isInteger(value)) {
-    throw invalid(label(optionName, envName), "must be an integer");
-  }
-  return value;
-}
 
 function parameterName(value: string, name: string): string {
   if (typeof value !== "string" || !/^[A-Za-z0-9_.-]+$/.test(value)) {
