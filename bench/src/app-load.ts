@@ -2,7 +2,7 @@
 // once with @auth0/nextjs-auth0 4.30, under autocannon load, per session store. Every response is
 // checked (status 200 and the marker of the user whose cookie was sent). Writes
 // docs/benchmarks/app-results.json and the charts (app-charts.ts).
-// Env: BENCH_APP_DURATION (seconds per run, default 8), BENCH_APP_ROUNDS (default 3),
+// Env: BENCH_APP_DURATION (seconds per run, default 5), BENCH_APP_ROUNDS (default 4),
 // BENCH_APP_CONNECTIONS (default 10), BENCH_APP_SKIP_BUILD=1 (reuse bench/app/.next-*),
 // BENCH_APP_STORES (comma list, default cookie,redis,prisma,dynamodb).
 import { execFileSync } from "node:child_process";
@@ -25,8 +25,8 @@ import { renderCharts } from "./app-charts.ts";
 import { type AppServer, appDir, buildApp, type Library, startApp } from "./app-server.ts";
 import { nextjsAuth0Pool, type PooledSession, sessionkitPool } from "./app-sessions.ts";
 
-const DURATION = Number(process.env.BENCH_APP_DURATION ?? 8);
-const ROUNDS = Number(process.env.BENCH_APP_ROUNDS ?? 3);
+const DURATION = Number(process.env.BENCH_APP_DURATION ?? 5);
+const ROUNDS = Number(process.env.BENCH_APP_ROUNDS ?? 4);
 const CONNECTIONS = Number(process.env.BENCH_APP_CONNECTIONS ?? 10);
 const WARMUP = 2;
 const USERS = 200;
@@ -49,9 +49,12 @@ const endpoints = [
   { name: "route", path: "/api/session", label: "route handler" },
   { name: "page", path: "/", label: "page" },
 ] as const;
-/** The floor: Next.js alone, a route outside the proxy that reads no session. */
-const floor = { name: "floor", path: "/api/none", label: "route handler" } as const;
-type Endpoint = (typeof endpoints)[number] | typeof floor;
+/** The floors: Next.js alone (outside the proxy), and with a proxy that passes the request on. */
+const floors = [
+  { name: "floor", store: "floor", path: "/api/none", label: "route handler" },
+  { name: "floor", store: "floor-proxy", path: "/api/proxy-only", label: "route handler" },
+] as const;
+type Endpoint = (typeof endpoints)[number] | (typeof floors)[number];
 
 const elapsed = () => {
   const s = Math.round((Date.now() - started) / 1000);
@@ -100,7 +103,7 @@ async function redisSetup(): Promise<StoreSetup> {
       const ops: Record<string, number> = {};
       for (const [, name, calls] of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
         // The bench's own INFO and CONFIG are not the app's.
-        if (name !== "info" && name !== "config") ops[name!] = Number(calls);
+        if (!/^(info|config)/.test(name!)) ops[name!] = Number(calls);
       }
       return ops;
     },
@@ -198,6 +201,7 @@ const setups: Record<string, () => Promise<StoreSetup>> = {
 };
 const storeLabels: Record<string, string> = {
   floor: "Next.js alone (floor)",
+  "floor-proxy": "Next.js + empty proxy (floor)",
   cookie: "cookie sessions",
   redis: "Redis",
   prisma: "PostgreSQL (Prisma)",
@@ -210,7 +214,10 @@ interface RunResult {
   library: Library | "no library";
   endpoint: "route" | "page";
   round: number;
+  /** Responses received (and checked) before the deadline. */
   requests: number;
+  /** Requests sent: the received ones and those in flight at the deadline, which the app served. */
+  sent: number;
   requestsPerSecond: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
@@ -287,8 +294,18 @@ async function load(
   }, 1000);
   const result = await instance;
   clearInterval(timer);
-  const cpuMs = app.cpuMs() - cpuBefore;
+  // autocannon stops at the deadline with requests in flight; the app still serves them. Wait
+  // until it is idle, and count CPU and store work per request *sent* (each one reached the app).
+  let cpuAfter = app.cpuMs();
+  for (let idle = 0, waited = 0; idle < 2 && waited < 15_000; waited += 300) {
+    await new Promise((wait) => setTimeout(wait, 300));
+    const now = app.cpuMs();
+    idle = now === cpuAfter ? idle + 1 : 0;
+    cpuAfter = now;
+  }
+  const cpuMs = cpuAfter - cpuBefore;
   const total = result.requests.total;
+  const sent = (result.requests as { sent?: number }).sent ?? total;
   if (failures > 0 || result.errors > 0 || result.timeouts > 0 || checked < total || total === 0) {
     throw new Error(
       `${label}: ${failures} of ${checked} checked responses (${total} sent) did not show the ` +
@@ -298,10 +315,11 @@ async function load(
   }
   return {
     requests: total,
+    sent,
     requestsPerSecond: total / seconds,
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
-    cpuMsPerRequest: cpuMs / total,
+    cpuMsPerRequest: cpuMs / sent,
     sessionCookiesPerRequest: rolled / checked,
   };
 }
@@ -373,25 +391,33 @@ for (const store of STORES) {
           endpoint: endpoint.name,
           round,
           ...measured,
-          ...(storeOps ? { storeOps, storeOpsPerRequest: opsTotal! / measured.requests } : {}),
+          ...(storeOps ? { storeOps, storeOpsPerRequest: opsTotal! / measured.sent } : {}),
         });
         say(
           `${name}: ${Math.round(measured.requestsPerSecond)} req/s, p99 ${measured.latencyP99Ms} ms`,
         );
       }
     }
-    if (store === "cookie") {
-      const name = `${storeLabels.floor} · round ${round + 1}/${ROUNDS}`;
+    for (const floor of store === "cookie" ? floors : []) {
+      const name = `${storeLabels[floor.store]} · round ${round + 1}/${ROUNDS}`;
       const measured = await load(apps.get("sessionkit")!, floor, [], DURATION, name);
-      runs.push({ store: "floor", library: "no library", endpoint: "route", round, ...measured });
+      runs.push({
+        store: floor.store,
+        library: "no library",
+        endpoint: "route",
+        round,
+        ...measured,
+      });
       say(`${name}: ${Math.round(measured.requestsPerSecond)} req/s`);
     }
   }
-  // Counters published late: one separate, checked run per app and endpoint, then a wait.
+  // Counters published late (PostgreSQL flushes a backend's counts up to 10 s after its work):
+  // one separate, checked run per app and endpoint, each between two waits.
   if (setup.opsAreLate && setup.readOps && setup.resetOps) {
+    progress(`${label}: letting the server's counters settle`);
+    await new Promise((wait) => setTimeout(wait, 11_000));
     for (const endpoint of endpoints) {
       for (const library of libraries) {
-        await new Promise((wait) => setTimeout(wait, 11_000));
         await setup.resetOps();
         const measured = await load(
           apps.get(library)!,
@@ -407,7 +433,7 @@ for (const store of STORES) {
         for (const run of runs) {
           if (run.store === store && run.library === library && run.endpoint === endpoint.name) {
             run.storeOps = storeOps;
-            run.storeOpsPerRequest = opsTotal / measured.requests;
+            run.storeOpsPerRequest = opsTotal / measured.sent;
           }
         }
       }
@@ -424,7 +450,7 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 const summary = [];
-for (const store of ["floor", ...STORES]) {
+for (const store of ["floor", "floor-proxy", ...STORES]) {
   for (const endpoint of endpoints) {
     for (const library of ["sessionkit", "nextjs-auth0", "no library"] as const) {
       const cell = runs.filter(
