@@ -515,15 +515,56 @@ await writeFile(join(docs, "app-results.json"), `${JSON.stringify(results, null,
 await renderCharts(results, docs);
 
 const fmt = (n: number | null, digits = 0) => (n === null ? "n/a" : n.toFixed(digits));
-const table = [
-  "| store | endpoint | library | req/s | p50 ms | p99 ms | CPU ms/req | store ops/req | rolls/req |",
-  "| --- | --- | --- | --: | --: | --: | --: | --: | --: |",
-  ...summary.map(
-    (s) =>
-      `| ${s.storeLabel} | ${s.endpointLabel} | ${s.library} | ${fmt(s.requestsPerSecond)} | ` +
-      `${fmt(s.latencyP50Ms)} | ${fmt(s.latencyP99Ms)} | ${fmt(s.cpuMsPerRequest, 2)} | ` +
-      `${fmt(s.storeOpsPerRequest, 2)} | ${fmt(s.sessionCookiesPerRequest, 2)} |`,
-  ),
+const rows = [
+  [
+    "store",
+    "endpoint",
+    "library",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "CPU ms/req",
+    "store ops/req",
+    "rolls/req",
+  ],
+  ...summary.map((s) => [
+    s.storeLabel,
+    s.endpointLabel,
+    s.library,
+    fmt(s.requestsPerSecond),
+    fmt(s.latencyP50Ms),
+    fmt(s.latencyP99Ms),
+    fmt(s.cpuMsPerRequest, 2),
+    fmt(s.storeOpsPerRequest, 2),
+    fmt(s.sessionCookiesPerRequest, 2),
+  ]),
 ];
-say(`done in ${elapsed()}: docs/benchmarks/app-results.json and charts written\n`);
-console.log(table.join("\n"));
+// Padded as biome formats Markdown tables, so the docs stay formatted after a rerun.
+const widths = rows[0]!.map((_, i) => Math.max(3, ...rows.map((r) => r[i]!.length)));
+const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
+const table = [
+  line(rows[0]!),
+  line(widths.map((w) => "-".repeat(w))),
+  ...rows.slice(1).map(line),
+].join("\n");
+const { machine, versions, settings } = results;
+const context =
+  `${machine.cores} cores (${machine.cpu}), load average ${machine.loadAverageBefore[0]} at ` +
+  `start and ${machine.loadAverageAfter[0]} at the end; Node ${versions.node.slice(1)}, Next ` +
+  `${versions.next}, nextjs-auth0 ${versions["@auth0/nextjs-auth0"]}, autocannon ` +
+  `${versions.autocannon}; ${settings.connections} connections, median of ${settings.rounds} ` +
+  `runs of ${settings.durationSeconds} s; \`${results.command}\` on ${results.date.slice(0, 10)}, ` +
+  `${(results.totalSeconds / 60).toFixed(1)} min in all.`;
+
+// docs/benchmarks.md carries the table between two markers; a rerun rewrites it.
+const page = join(docs, "../benchmarks.md");
+const markdown = await readFile(page, "utf8").catch(() => null);
+const START = "<!-- app-results:start -->";
+const END = "<!-- app-results:end -->";
+if (markdown?.includes(START) && markdown.includes(END)) {
+  const before = markdown.slice(0, markdown.indexOf(START) + START.length);
+  const after = markdown.slice(markdown.indexOf(END));
+  await writeFile(page, `${before}\n\n${table}\n\n${context}\n\n${after}`);
+}
+say(`done in ${elapsed()}: docs/benchmarks/app-results.json, the charts and the table written\n`);
+console.log(`${table}\n\n${context}`);
