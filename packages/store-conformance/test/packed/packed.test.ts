@@ -130,6 +130,18 @@ describe("the packed packages, installed with npm, pass the suite on the documen
     expect(vitestRun?.code, tail(vitestRun!)).toBe(0);
   });
 
+  it("stack traces point at shipped files: every source of the suite's source map is in the package", () => {
+    const installed = join(project, "node_modules/@sessionkit/store-conformance");
+    const map = JSON.parse(readFileSync(join(installed, "dist/index.js.map"), "utf8")) as {
+      sources: string[];
+    };
+    const missing = map.sources.filter((source) => !existsSync(join(installed, "dist", source)));
+    expect(map.sources.length).toBeGreaterThan(10);
+    expect(missing, "sources the map names but the package does not ship (no code frame)").toEqual(
+      [],
+    );
+  });
+
   it("the pg store's certificate says it passes, with the corrupt-data and fault groups", () => {
     const report = JSON.parse(
       readFileSync(join(project, "conformance-report.json"), "utf8"),
