@@ -43,8 +43,27 @@ export interface CookieInit {
   expires?: Date;
 }
 
+/**
+ * Marks the render dynamic before the core reads the clock: with Cache Components (Next 16's
+ * default) a prerender stops here instead of meeting `Date.now()`, so the app needs no
+ * `connection()` of its own. Next 14 has no `connection`; there the cookies alone do it.
+ */
+async function markDynamic(): Promise<void> {
+  const { connection } = (await import("next/server.js")) as { connection?: () => Promise<void> };
+  if (typeof connection !== "function") return;
+  let marked: Promise<void>;
+  try {
+    marked = connection();
+  } catch {
+    // Outside a Next request (a test's mocked next/headers) or in a cache scope: cookies() decides.
+    return;
+  }
+  await marked;
+}
+
 /** The `next/headers` cookie store, loaded on first use (it exists only inside a Next request). */
 export async function nextCookieStore(): Promise<NextCookieStore> {
+  await markDynamic();
   const { cookies } = await import("next/headers.js");
   return (await cookies()) as unknown as NextCookieStore;
 }
