@@ -20,7 +20,8 @@ const PROTOCOL_CLAIMS = new Set([
 
 /** The user claims of a validated ID token: everything but the protocol claims. */
 export function userFromIdTokenClaims(claims: oauth.IDToken): SessionUser {
-  const user: SessionUser = { sub: claims.sub };
+  // The app declares which claims its provider sends (SessionUser augmentation): ours to trust.
+  const user = { sub: claims.sub } as SessionUser;
   for (const [key, value] of Object.entries(claims)) {
     if (!PROTOCOL_CLAIMS.has(key) && value !== undefined) user[key] = value;
   }

@@ -48,7 +48,7 @@ export function fromNextjsAuth0(
   const mcd = isRecord(internal.mcd) ? internal.mcd : {};
   const sid = optionalString(internal.sid);
   const session: SessionData = {
-    user: { ...user, sub: user.sub },
+    user: { ...user, sub: user.sub } as SessionData["user"],
     tokenSet: normalised,
     internal: {
       iss: issuer ?? optionalString(mcd.issuer) ?? "",
