@@ -7,7 +7,14 @@ import { needsRefresh } from "../../src/oidc/refresh.js";
 import { memoryReplayStore } from "../../src/oidc/replay-cache.js";
 import { createSingleFlight } from "../../src/oidc/single-flight.js";
 import { tokenSetFromResponse, userFromIdTokenClaims } from "../../src/oidc/token-set.js";
-import { createState, isLoginTransaction, isTransactionExpired, stateCreatedAt, transactionCookieName, transactionCookiesToDrop } from "../../src/oidc/transaction.js";
+import {
+  createState,
+  isLoginTransaction,
+  isTransactionExpired,
+  stateCreatedAt,
+  transactionCookieName,
+  transactionCookiesToDrop,
+} from "../../src/oidc/transaction.js";
 
 const random = "r".repeat(43);
 
@@ -71,9 +78,15 @@ describe("transaction cookies", () => {
 describe("needsRefresh", () => {
   const now = 1_750_000_000_000;
   it("answers by expiry and buffer", () => {
-    expect(needsRefresh({ accessToken: "a", expiresAt: now + 120_000 }, { refreshBuffer: 60, now })).toBe(false);
-    expect(needsRefresh({ accessToken: "a", expiresAt: now + 59_000 }, { refreshBuffer: 60, now })).toBe(true);
-    expect(needsRefresh({ accessToken: "a", expiresAt: now - 1 }, { refreshBuffer: 0, now })).toBe(true);
+    expect(
+      needsRefresh({ accessToken: "a", expiresAt: now + 120_000 }, { refreshBuffer: 60, now }),
+    ).toBe(false);
+    expect(
+      needsRefresh({ accessToken: "a", expiresAt: now + 59_000 }, { refreshBuffer: 60, now }),
+    ).toBe(true);
+    expect(needsRefresh({ accessToken: "a", expiresAt: now - 1 }, { refreshBuffer: 0, now })).toBe(
+      true,
+    );
     expect(needsRefresh({ accessToken: "a" }, { refreshBuffer: 60, now })).toBe(false);
     expect(needsRefresh({ refreshToken: "r" }, { refreshBuffer: 60, now })).toBe(true);
   });
