@@ -4,7 +4,8 @@
 // docs/benchmarks/app-results.json and the charts (app-charts.ts).
 // Env: BENCH_APP_DURATION (seconds per run, default 5), BENCH_APP_ROUNDS (default 4),
 // BENCH_APP_CONNECTIONS (default 10), BENCH_APP_SKIP_BUILD=1 (reuse bench/app/.next-*),
-// BENCH_APP_STORES (comma list, default cookie,redis,prisma,dynamodb).
+// BENCH_APP_STORES (comma list, default cookie,redis,prisma,dynamodb), BENCH_APP_CPU_PROF=<dir>
+// (a V8 CPU profile of each app).
 import { execFileSync } from "node:child_process";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { cpus, loadavg, totalmem } from "node:os";

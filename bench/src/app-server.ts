@@ -69,9 +69,12 @@ function treeCpuMs(root: number): number {
 export async function startApp(library: Library, env: Record<string, string>): Promise<AppServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  // BENCH_APP_CPU_PROF=<dir>: a V8 CPU profile of each app, written when it stops.
+  const profileDir = process.env.BENCH_APP_CPU_PROF;
+  const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
   const child: ChildProcess = spawn(
     process.execPath,
-    [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"],
+    [...profile, nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"],
     {
       cwd: appDir,
       env: {
