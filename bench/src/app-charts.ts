@@ -45,12 +45,20 @@ function barChart(
       anchor: "start",
     },
     data: { values: results.summary },
+    // One bar per row: "Redis · sessionkit"; the floors, which belong to no library, by name.
+    transform: [
+      {
+        calculate:
+          "datum.library === 'no library' ? datum.storeLabel : datum.storeLabel + ' · ' + datum.library",
+        as: "row",
+      },
+    ],
     // No ARIA roles on every mark: the SVG gets one <title> instead (see `svg`).
     config: { font: "sans-serif", view: { stroke: null }, aria: false },
     facet: {
       row: { field: "endpointLabel", title: null, sort: ["route handler", "page"] },
     },
-    // The floor has no page row: each facet keeps only its own stores.
+    // The floors have no page row: each facet keeps only its own rows.
     resolve: { scale: { y: "independent" } },
     spec: {
       width: 520,
@@ -59,8 +67,7 @@ function barChart(
         {
           mark: { type: "bar" },
           encoding: {
-            y: { field: "storeLabel", title: null, sort: null },
-            yOffset: { field: "library", sort: colors.domain },
+            y: { field: "row", title: null, sort: null, axis: { labelLimit: 300 } },
             x: { field, type: "quantitative", title: axisTitle },
             color: {
               field: "library",
@@ -72,8 +79,7 @@ function barChart(
         {
           mark: { type: "text", align: "left", dx: 3, fontSize: 10 },
           encoding: {
-            y: { field: "storeLabel", sort: null },
-            yOffset: { field: "library", sort: colors.domain },
+            y: { field: "row", sort: null },
             x: { field, type: "quantitative" },
             text: {
               field,
