@@ -8,6 +8,7 @@
 // (a V8 CPU profile of each app).
 import { execFileSync } from "node:child_process";
 import { readdir, readFile, writeFile } from "node:fs/promises";
+import { createServer as createHttpServer, request as httpRequest } from "node:http";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -23,7 +24,14 @@ import pg from "pg";
 import { PrismaClient } from "../app/generated/prisma/client.ts";
 import { nextjsAuth0RedisStore } from "../app/lib/nextjs-auth0-redis-store.ts";
 import { renderCharts } from "./app-charts.ts";
-import { type AppServer, appDir, buildApp, type Library, startApp } from "./app-server.ts";
+import {
+  type AppServer,
+  appDir,
+  buildApp,
+  freePort,
+  type Library,
+  startApp,
+} from "./app-server.ts";
 import { nextjsAuth0Pool, type PooledSession, sessionkitPool } from "./app-sessions.ts";
 
 const DURATION = Number(process.env.BENCH_APP_DURATION ?? 5);
@@ -164,8 +172,46 @@ async function prismaSetup(): Promise<StoreSetup> {
   };
 }
 
+/**
+ * DynamoDB Local keeps no counters: the app reaches it through a small HTTP relay of ours that
+ * counts each request by its operation (the `X-Amz-Target` header: GetItem, UpdateItem, …).
+ */
+async function countingRelay(target: string) {
+  const ops: Record<string, number> = {};
+  const upstream = new URL(target);
+  const server = createHttpServer((request, response) => {
+    const operation = String(request.headers["x-amz-target"] ?? "unknown")
+      .split(".")
+      .pop()!;
+    ops[operation] = (ops[operation] ?? 0) + 1;
+    const forward = httpRequest(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: request.method,
+        path: request.url,
+        headers: request.headers,
+      },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
+    forward.on("error", () => response.destroy());
+    request.pipe(forward);
+  });
+  const port = await freePort();
+  await new Promise<void>((listening) => server.listen(port, "127.0.0.1", listening));
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    ops,
+    close: () => new Promise<void>((closed) => server.close(() => closed())),
+  };
+}
+
 async function dynamoDbSetup(): Promise<StoreSetup> {
   const backend = await startDynamoDb();
+  const relay = await countingRelay(backend.endpoint);
   const tableName = `bench-app-${Date.now()}`;
   const client = new DynamoDBClient({
     endpoint: backend.endpoint,
@@ -175,15 +221,20 @@ async function dynamoDbSetup(): Promise<StoreSetup> {
   await createSessionTable(client, { tableName });
   return {
     env: {
-      DYNAMODB_ENDPOINT: backend.endpoint,
+      DYNAMODB_ENDPOINT: relay.endpoint,
       DYNAMODB_TABLE: tableName,
       AWS_REGION: backend.region,
       AWS_ACCESS_KEY_ID: backend.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: backend.credentials.secretAccessKey,
     },
     sessionkit: () => dynamoDbStore(client, { tableName }),
+    resetOps: async () => {
+      for (const operation of Object.keys(relay.ops)) delete relay.ops[operation];
+    },
+    readOps: async () => ({ ...relay.ops }),
     close: async () => {
       client.destroy();
+      await relay.close();
       await backend.close();
     },
   };
