@@ -3,8 +3,17 @@ import { disconnectedError, timeoutError, toStoreError } from "./store-errors.js
 /** Client states in which ioredis would queue a command until some later reconnect. */
 const DISCONNECTED = new Set(["reconnecting", "close", "end", "disconnecting"]);
 
-/** Runs one store operation against Redis, or refuses at once. */
-export type Guard = <T>(work: () => Promise<T>) => Promise<T>;
+/**
+ * Runs one store operation against Redis, or refuses at once. `node` names the server that
+ * serves it (a Cluster master's `host:port`; omitted on standalone): pauses are per node.
+ */
+export type Guard = <T>(work: () => Promise<T>, node?: string) => Promise<T>;
+
+/** Whether one node is paused after a timeout, and whether its probe is out. */
+interface NodeState {
+  pausedUntil: number;
+  probing: boolean;
+}
 
 /**
  * Keeps store operations from hanging on ioredis's queues:
@@ -12,25 +21,33 @@ export type Guard = <T>(work: () => Promise<T>) => Promise<T>;
  * - a client that knows it is disconnected (`status` reconnecting, closed…) fails at once;
  * - an operation that takes longer than `timeout` fails with `STORE_UNAVAILABLE`;
  * - after such a timeout (a server that stopped answering, or a Cluster whose
- *   status still says "ready"), operations fail at once for the next `timeout`
- *   ms, then one goes through to find out whether Redis answers again.
+ *   status still says "ready"), operations on that same node fail at once for the next
+ *   `timeout` ms, then one goes through to find out whether it answers again. Other
+ *   nodes (the healthy masters of a Cluster) are not paused; `onTimeout` hears of each
+ *   timeout (the store refreshes a Cluster's slot map there).
  *
  * Every failure is a `SessionStoreError`. `timeout` 0 disables the clock and the pause.
  * An operation fails at most a quarter of `timeout` (≤ 250 ms) later than `timeout`.
  */
-export function createGuard(client: { readonly status: string }, timeout: number): Guard {
-  let pausedUntil = 0;
-  let probing = false;
+export function createGuard(
+  client: { readonly status: string },
+  timeout: number,
+  onTimeout?: (node: string) => void,
+): Guard {
+  const nodes = new Map<string, NodeState>();
   const watchdog = timeout === 0 ? undefined : createWatchdog(timeout);
 
-  return function guard<T>(work: () => Promise<T>): Promise<T> {
+  return function guard<T>(work: () => Promise<T>, node = ""): Promise<T> {
     const { status } = client;
     if (DISCONNECTED.has(status)) return Promise.reject(disconnectedError(status));
+    const state = nodes.get(node);
     let probe = false;
-    if (pausedUntil !== 0) {
-      const wait = pausedUntil - Date.now();
-      if (wait > 0 || probing) return Promise.reject(timeoutError(timeout, Math.max(wait, 0)));
-      probe = probing = true;
+    if (state && state.pausedUntil !== 0) {
+      const wait = state.pausedUntil - Date.now();
+      if (wait > 0 || state.probing) {
+        return Promise.reject(timeoutError(timeout, Math.max(wait, 0)));
+      }
+      probe = state.probing = true;
     }
     let pending: Promise<T>;
     try {
@@ -45,21 +62,21 @@ export function createGuard(client: { readonly status: string }, timeout: number
     }
     return new Promise<T>((resolve, reject) => {
       const entry = watchdog.watch(() => {
-        pausedUntil = Date.now() + timeout;
-        if (probe) probing = false;
+        nodes.set(node, { pausedUntil: Date.now() + timeout, probing: false });
         reject(timeoutError(timeout, timeout));
+        onTimeout?.(node);
       });
       pending.then(
         (value) => {
           watchdog.done(entry);
-          if (probe) probing = false;
-          // Redis answered: whatever timed out before, it is back.
-          pausedUntil = 0;
+          // This node answered: whatever timed out before, it is back.
+          if (nodes.size !== 0) nodes.delete(node);
           resolve(value);
         },
         (error: unknown) => {
           watchdog.done(entry);
-          if (probe) probing = false;
+          const current = nodes.get(node);
+          if (probe && current) current.probing = false;
           reject(toStoreError(error));
         },
       );

@@ -72,6 +72,8 @@ export interface KeyLayout {
   readonly bases: readonly string[];
   /** Per shard: the client's `keyPrefix` + the base, for keys that scripts build themselves. */
   readonly scriptBases: readonly string[];
+  /** Per shard: its Cluster slot. */
+  readonly slots: readonly number[];
   readonly shards: number;
 }
 
@@ -93,8 +95,14 @@ export function createKeyLayout(
       `\`shards\` must be an integer from 1 to ${MAX_SHARDS}`,
     );
   }
-  const bases = shardTags(shards).map((tag) => `${prefix}{${tag}}:`);
-  return { bases, scriptBases: bases.map((base) => clientKeyPrefix + base), shards };
+  const tags = shardTags(shards);
+  const bases = tags.map((tag) => `${prefix}{${tag}}:`);
+  return {
+    bases,
+    scriptBases: bases.map((base) => clientKeyPrefix + base),
+    slots: tags.map(slotOf),
+    shards,
+  };
 }
 
 /** The session key of `id` in its shard. */

@@ -38,8 +38,13 @@ import {
   touchScript,
   writeScript,
 } from "./scripts.js";
-import { isWrongType } from "./store-errors.js";
-import { decodeStoredRecord, decodeStoredValue, encodeStoredValue } from "./stored-value.js";
+import { isWrongType, lateWriteError } from "./store-errors.js";
+import {
+  decodeStoredRecord,
+  decodeStoredValue,
+  encodeStoredValue,
+  nextVersion,
+} from "./stored-value.js";
 
 /** Options of {@link redisStore}. */
 export interface RedisStoreOptions {
@@ -130,7 +135,33 @@ export function redisStore(
     }
   };
 
-  const guarded = createGuard(client, timeoutSeconds * 1_000);
+  const timeoutMs = timeoutSeconds * 1_000;
+  const cluster = client.isCluster ? (client as Cluster) : undefined;
+  let refreshedAt = 0;
+  const guard = createGuard(client, timeoutMs, () => {
+    // A master that stopped answering may have been replaced by its replica: ioredis 5
+    // learns of that only from a MOVED reply, which a frozen master never sends.
+    if (!cluster || Date.now() - refreshedAt < timeoutMs) return;
+    refreshedAt = Date.now();
+    try {
+      cluster.refreshSlotsCache();
+    } catch {
+      // Refreshing is best effort; the next timeout tries again.
+    }
+  });
+  /** Runs work for one shard, paused only while that shard's master is. */
+  const guarded = <T>(shard: number, work: () => Promise<T>): Promise<T> => {
+    if (!cluster) return guard(work);
+    const slot = layout.slots[shard]!;
+    return guard(work, cluster.slots[slot]?.[0] ?? `slot ${slot}`);
+  };
+  /** The version and deadline a write carries; see the scripts. */
+  const stamp = () => [nextVersion(), timeoutMs === 0 ? 0 : Date.now() + timeoutMs] as const;
+  /** A script's answer, or the late-write error for its -1. */
+  const checked = (reply: unknown) => {
+    if (reply === -1) throw lateWriteError(timeoutMs);
+    return reply;
+  };
 
   const write = async (
     mode: "set" | "update",
@@ -148,13 +179,24 @@ export function redisStore(
     const base = bases[shard]!;
     const keys = [sessionKey(base, id), subIndexKey(base, subRef)];
     if (sidRef) keys.push(sidIndexKey(base, sidRef));
+    const [version, deadline] = stamp();
     const now = Date.now();
     // PX, not PXAT: a relative TTL is immune to clock skew between the app and Redis,
     // and it ends a network hop after `expiresAt`, never before.
     const px = Math.max(1, Math.ceil(expiresAt - now));
     const value = encodeStoredValue(expiresAt, subRef, sidRef, json);
-    const wrote = await guarded(() =>
-      evaluate(writeScript, keys, [scriptBases[shard]!, now, expiresAt, px, value, mode, id]),
+    const wrote = await guarded(shard, () =>
+      evaluate(writeScript, keys, [
+        scriptBases[shard]!,
+        now,
+        expiresAt,
+        px,
+        value,
+        mode,
+        id,
+        version,
+        deadline,
+      ]).then(checked),
     );
     return wrote === 1;
   };
@@ -166,7 +208,7 @@ export function redisStore(
   const discard = async (shard: number, id: string, value: string | undefined) => {
     const condition = value === undefined ? ["wrongtype"] : ["same", value];
     try {
-      await guarded(() =>
+      await guarded(shard, () =>
         evaluate(
           removeScript,
           [sessionKey(bases[shard]!, id)],
@@ -189,7 +231,7 @@ export function redisStore(
       const shard = shardOf(id, layout.shards);
       const key = sessionKey(bases[shard]!, id);
       // Plain promise chaining, not async/await: `get` is the hot path of every request.
-      return guarded(() => client.get(key)).then(
+      return guarded(shard, () => client.get(key)).then(
         (value) => {
           if (value === null) return null;
           const session = decodeStoredValue(value, Date.now());
@@ -218,15 +260,16 @@ export function redisStore(
       const expiresAt = options?.expiresAt;
       assertExpiresAt(expiresAt);
       const shard = shardOf(id, layout.shards);
+      const [version, deadline] = stamp();
       const now = Date.now();
       // Rounded up like `set`; the script ends the session instead when expiresAt ≤ now.
       const px = Math.max(1, Math.ceil(expiresAt - now));
-      const moved = await guarded(() =>
+      const moved = await guarded(shard, () =>
         evaluate(
           touchScript,
           [sessionKey(bases[shard]!, id)],
-          [scriptBases[shard]!, now, `${expiresAt}`, px, id],
-        ),
+          [scriptBases[shard]!, now, `${expiresAt}`, px, id, version, deadline],
+        ).then(checked),
       );
       return moved === 1;
     },
@@ -234,12 +277,13 @@ export function redisStore(
     async delete(id) {
       assertSessionId(id);
       const shard = shardOf(id, layout.shards);
-      await guarded(() =>
+      const [version, deadline] = stamp();
+      await guarded(shard, () =>
         evaluate(
           removeScript,
           [sessionKey(bases[shard]!, id)],
-          [scriptBases[shard]!, Date.now(), id, ""],
-        ),
+          [scriptBases[shard]!, Date.now(), id, "", "", version, deadline],
+        ).then(checked),
       );
     },
 
@@ -250,19 +294,25 @@ export function redisStore(
       const ref = indexRef(iss, (sid || sub)!);
       const wanted = sid && sub ? indexRef(iss, sub) : "";
       const indexKey = sid ? sidIndexKey : subIndexKey;
+      const [version, deadline] = stamp();
       const now = Date.now();
-      const head = [now, kind, ref, wanted];
+      const head = [now, kind, ref, wanted, version, deadline];
       if (!client.isCluster) {
         // Standalone: every shard in one script, one round trip.
         const keys = bases.map((base) => indexKey(base, ref));
-        const ended = await guarded(() => evaluate(logoutScript, keys, [...head, ...scriptBases]));
+        const ended = await guard(() =>
+          evaluate(logoutScript, keys, [...head, ...scriptBases]).then(checked),
+        );
         return Number(ended);
       }
-      // Cluster: shards live in different slots, so one script per shard, all in flight at once.
-      const ended = await guarded(() =>
-        Promise.all(
-          bases.map((base, shard) =>
-            evaluate(logoutScript, [indexKey(base, ref)], [...head, scriptBases[shard]!]),
+      // Cluster: shards live in different slots, so one script per shard, all in flight at
+      // once, each paused only with its own master.
+      const ended = await Promise.all(
+        bases.map((base, shard) =>
+          guarded(shard, () =>
+            evaluate(logoutScript, [indexKey(base, ref)], [...head, scriptBases[shard]!]).then(
+              checked,
+            ),
           ),
         ),
       );
@@ -278,12 +328,12 @@ export function redisStore(
       if (!client.isCluster) {
         // Standalone: every shard's slice of the index in one script, one round trip.
         const keys = bases.map((base) => subIndexKey(base, ref));
-        replies = [await guarded(() => evaluate(listScript, keys, [now, ref, ...scriptBases]))];
+        replies = [await guard(() => evaluate(listScript, keys, [now, ref, ...scriptBases]))];
       } else {
         // Cluster: one script per shard (each its own slot), all in flight at once.
-        replies = await guarded(() =>
-          Promise.all(
-            bases.map((base, shard) =>
+        replies = await Promise.all(
+          bases.map((base, shard) =>
+            guarded(shard, () =>
               evaluate(listScript, [subIndexKey(base, ref)], [now, ref, scriptBases[shard]!]),
             ),
           ),
@@ -314,19 +364,23 @@ export function redisStore(
     async claimLogoutToken(jti, expiresAt) {
       assertJti(jti);
       assertExpiresAt(expiresAt);
-      const key = logoutTokenKey(bases[shardOf(jti, layout.shards)]!, jti);
+      const shard = shardOf(jti, layout.shards);
+      const key = logoutTokenKey(bases[shard]!, jti);
       // One script: atomic across instances, and the claim ends at exactly expiresAt by our
       // clock; the key itself lives as long as the token could, rounded up.
       const now = Date.now();
       const px = Math.max(1, Math.ceil(expiresAt - now));
-      const claimed = await guarded(() => evaluate(claimScript, [key], [now, `${expiresAt}`, px]));
+      const claimed = await guarded(shard, () =>
+        evaluate(claimScript, [key], [now, `${expiresAt}`, px]),
+      );
       return claimed === 1;
     },
 
     async releaseLogoutToken(jti) {
       assertJti(jti);
-      const key = logoutTokenKey(bases[shardOf(jti, layout.shards)]!, jti);
-      await guarded(() => client.del(key));
+      const shard = shardOf(jti, layout.shards);
+      const key = logoutTokenKey(bases[shard]!, jti);
+      await guarded(shard, () => client.del(key));
     },
 
     async acquireRefreshLease(id, holder, expiresAt) {
@@ -337,8 +391,9 @@ export function redisStore(
       // A lease that would already be over takes nothing (and costs no round trip).
       if (expiresAt <= now) return false;
       const px = Math.ceil(expiresAt - now);
-      const key = leaseKey(bases[shardOf(id, layout.shards)]!, id);
-      const taken = await guarded(() =>
+      const shard = shardOf(id, layout.shards);
+      const key = leaseKey(bases[shard]!, id);
+      const taken = await guarded(shard, () =>
         evaluate(acquireLeaseScript, [key], [now, holder, `${expiresAt}`, px]),
       );
       return taken === 1;
@@ -347,8 +402,9 @@ export function redisStore(
     async releaseRefreshLease(id, holder) {
       assertSessionId(id);
       assertHolder(holder);
-      const key = leaseKey(bases[shardOf(id, layout.shards)]!, id);
-      await guarded(() => evaluate(releaseLeaseScript, [key], [holder]));
+      const shard = shardOf(id, layout.shards);
+      const key = leaseKey(bases[shard]!, id);
+      await guarded(shard, () => evaluate(releaseLeaseScript, [key], [holder]));
     },
   };
 }

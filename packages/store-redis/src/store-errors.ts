@@ -70,3 +70,15 @@ export const isWrongType = (error: unknown) =>
   error instanceof SessionStoreError &&
   error.cause instanceof Error &&
   error.cause.message.startsWith("WRONGTYPE");
+
+/**
+ * For a write that reached Redis after its deadline: the script applied nothing. The store
+ * has normally reported the call failed already (by its own clock); seen on every write, it
+ * means the app's clock runs behind Redis's by more than `operationTimeoutSeconds`.
+ */
+export const lateWriteError = (timeoutMs: number) =>
+  new SessionStoreError(
+    "STORE_UNAVAILABLE",
+    `Redis received the write more than ${timeoutMs / 1_000} s (operationTimeoutSeconds) after it was issued and applied nothing (if every write fails so, the app's clock is behind Redis's)`,
+    { retryAfter: timeoutMs / 1_000 },
+  );

@@ -4,6 +4,7 @@ import { describeBehaviour } from "./behaviour.js";
 import { describeConformance } from "./conformance.js";
 import { describeExtensions } from "./extensions.js";
 import { describeFaults } from "./faults.js";
+import { describeLateWrites } from "./late-writes.js";
 import { describeListScaling, describeRoundTrips } from "./round-trips.js";
 import type { Target } from "./support.js";
 
@@ -28,6 +29,7 @@ export function describeAllGroups<B extends BackendHandle>(
   );
   describeBehaviour(() => target);
   describeExtensions(() => target);
+  describeLateWrites(() => target);
   describeRoundTrips(() => target);
   // Standalone holds 100,000 others; the Cluster test servers are smaller (three masters).
   describeListScaling(() => target, name === "cluster" ? 10_000 : 100_000);

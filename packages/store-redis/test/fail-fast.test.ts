@@ -77,6 +77,36 @@ describe("createGuard", () => {
     expect(await normal).toEqual(["1", "2"]);
   });
 
+  it("pauses only the node that timed out, and says which", async () => {
+    vi.useFakeTimers();
+    const timedOut: string[] = [];
+    const guard = createGuard({ status: "ready" }, 60, (node) => timedOut.push(node));
+    const hung = outcome(guard(hang, "10.0.0.1:7000"));
+    await vi.advanceTimersByTimeAsync(60 + 15);
+    expect(
+      isSessionStoreError(((await hung) as { error: unknown }).error, "STORE_UNAVAILABLE"),
+    ).toBe(true);
+    expect(timedOut).toEqual(["10.0.0.1:7000"]);
+    // The frozen master's calls fail at once; the healthy masters' calls go through.
+    let sent = false;
+    const refused = await outcome(
+      guard(() => {
+        sent = true;
+        return answer("no");
+      }, "10.0.0.1:7000"),
+    );
+    expect(sent).toBe(false);
+    expect(isSessionStoreError((refused as { error: unknown }).error, "STORE_UNAVAILABLE")).toBe(
+      true,
+    );
+    const healthy = Promise.all([
+      guard(() => answer("b", 5), "10.0.0.2:7000"),
+      guard(() => answer("c", 5), "10.0.0.3:7000"),
+    ]);
+    await vi.advanceTimersByTimeAsync(5);
+    expect(await healthy).toEqual(["b", "c"]);
+  });
+
   it("maps errors and lets a timeout of 0 wait", async () => {
     const guard = createGuard({ status: "ready" }, 0);
     const failed = (await outcome(
