@@ -43,19 +43,42 @@ export interface CookieInit {
   expires?: Date;
 }
 
+// Next's store of the current render unit: internal, so found at run time and never bundled.
+// Next keeps its `*.external` modules out of its bundles, so this is the instance Next uses.
+const WORK_UNIT_STORE = "next/dist/server/app-render/work-unit-async-storage.external.js";
+
+/** Whether the current render unit is a `"use cache"` scope, or `undefined` where that is unknown. */
+async function inCacheScope(): Promise<boolean | undefined> {
+  try {
+    const specifier = WORK_UNIT_STORE;
+    type Storage = { workUnitAsyncStorage?: { getStore(): { type?: string } | undefined } };
+    const module = (await import(
+      /* webpackIgnore: true */ /* turbopackIgnore: true */ specifier
+    )) as Storage & { default?: Storage };
+    const storage = module.workUnitAsyncStorage ?? module.default?.workUnitAsyncStorage;
+    const type = storage?.getStore()?.type;
+    return type === "cache" || type === "private-cache" || type === "unstable-cache";
+  } catch {
+    return undefined; // another Next (14), the Edge runtime, no Next at all
+  }
+}
+
 /**
  * Marks the render dynamic before the core reads the clock: with Cache Components (Next 16's
  * default) a prerender stops here instead of meeting `Date.now()`, so the app needs no
- * `connection()` of its own. Next 14 has no `connection`; there the cookies alone do it.
+ * `connection()` of its own. Next 14 has no `connection`; there the cookies alone do it. Inside
+ * `"use cache: private"` (Next's own pattern for session reads) `connection()` is refused and
+ * the clock is allowed, so it is skipped there.
  */
 async function markDynamic(): Promise<void> {
   const { connection } = (await import("next/server.js")) as { connection?: () => Promise<void> };
   if (typeof connection !== "function") return;
+  if (await inCacheScope()) return;
   let marked: Promise<void>;
   try {
     marked = connection();
   } catch {
-    // Outside a Next request (a test's mocked next/headers) or in a cache scope: cookies() decides.
+    // Outside a Next request (a test's mocked next/headers): cookies() decides.
     return;
   }
   await marked;

@@ -1,4 +1,11 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+
+// Next's server sets this before its modules load; its render-unit store needs it.
+vi.hoisted(() => {
+  const { AsyncLocalStorage } = process.getBuiltinModule("node:async_hooks");
+  (globalThis as { AsyncLocalStorage?: unknown }).AsyncLocalStorage = AsyncLocalStorage;
+});
+
 import { createAuth } from "../../src/create-auth.js";
 import { memoryStore } from "../../src/store/memory-store.js";
 import { generateSessionCookie } from "../../src/testing/index.js";
@@ -87,6 +94,22 @@ describe("the helpers mark the render dynamic before reading the clock (Cache Co
     order.length = 0;
     await expect(auth.updateSession((s) => s)).rejects.toThrow();
     expect(order.slice(0, 2)).toEqual(["connection", "cookies"]);
+  });
+
+  it('inside "use cache: private" (where connection() is refused) it reads without it', async () => {
+    const session = makeSession("carol");
+    const cookie = await generateSessionCookie(session, { secret: SECRET });
+    const auth = createAuth({ secret: SECRET, appBaseUrl: APP });
+    const order = recordNext(cookie, async () => {});
+    // Next's own store of the current render unit, as a "use cache: private" function sets it.
+    const { workUnitAsyncStorage } = (await import(
+      "next/dist/server/app-render/work-unit-async-storage.external.js"
+    )) as unknown as {
+      workUnitAsyncStorage: { run<T>(store: unknown, work: () => T): T };
+    };
+    const read = await workUnitAsyncStorage.run({ type: "private-cache" }, () => auth.getSession());
+    expect(read).toEqual(session);
+    expect(order).toEqual(["cookies", "clock"]);
   });
 
   it("works where next/server has no connection() (Next 14) or it throws outside a request", async () => {
