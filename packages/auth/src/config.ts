@@ -1,6 +1,5 @@
 import { envText, processEnv } from "./env.js";
 import { type OidcConfig, resolveOidcConfig } from "./oidc/config.js";
-import { isLoopbackHttp } from "./oidc/loopback.js";
 import type { AuthLogger, AuthOptions, OnSessionEvent } from "./options.js";
 import type { SessionStore } from "./store/types.js";
 import { absoluteUrl, boolean, invalid, label, oneOf, seconds } from "./validate.js";
@@ -331,9 +330,11 @@ export function resolveConfig(options: AuthOptions = {}): AuthConfig {
     trustProxy: boolean(options.trustProxy, env, "trustProxy", "AUTH_TRUST_PROXY") ?? false,
     production: env.NODE_ENV === "production",
   };
-  if (config.production && (secure === false || isLoopbackHttp(config.appBaseUrl ?? "https:"))) {
+  // Not for an http://localhost `appBaseUrl`: that is `next start` on the developer's machine
+  // (behind a real origin the provider would refuse its redirect URI, so it cannot go unnoticed).
+  if (config.production && secure === false) {
     logger.warn(
-      "sessionkit: NODE_ENV is production but session cookies will go out without Secure (`cookie.secure: false` or an http://localhost `appBaseUrl`)",
+      "sessionkit: NODE_ENV is production but session cookies will go out without Secure (`cookie.secure: false`)",
     );
   }
   // Logging the config (or the auth object) must not print a secret (the OIDC config holds one).
