@@ -13,7 +13,9 @@ const memoryStoreFile = "packages/auth/src/store/memory-store.ts";
  * name, so the ranges follow edits to the file.
  */
 function memoryStoreRanges() {
-  const lines = readFileSync(new URL(`../../../${memoryStoreFile}`, import.meta.url), "utf8").split("\n");
+  const lines = readFileSync(new URL(`../../../${memoryStoreFile}`, import.meta.url), "utf8").split(
+    "\n",
+  );
   const start = lines.findIndex((line) => line.startsWith("function resolveSweepInterval("));
   const end = lines.findIndex((line, i) => i > start && line === "}");
   if (start < 0 || end < 0) return [memoryStoreFile];
@@ -27,10 +29,7 @@ function memoryStoreRanges() {
  * @type {import("@stryker-mutator/api/core").PartialStrykerOptions}
  */
 export default {
-  mutate: [
-    ...memoryStoreRanges(),
-    "packages/store-conformance/test/self-test/map-store.ts",
-  ],
+  mutate: [...memoryStoreRanges(), "packages/store-conformance/test/self-test/map-store.ts"],
   testRunner: "vitest",
   plugins: [require.resolve("@stryker-mutator/vitest-runner")],
   vitest: {
@@ -66,7 +65,9 @@ export default {
     "/packages/*/api",
     "/packages/store-conformance/test/backends",
   ],
-  reporters: ["clear-text", "progress"],
+  reporters: ["clear-text", "progress", "json"],
+  // Every mutant and its fate, for keeping MUTANTS.md up to date.
+  jsonReporter: { fileName: join(tmpdir(), "sessionkit-mutation-report.json") },
   clearTextReporter: { allowEmojis: false, logTests: false, reportScoreTable: true },
   thresholds: { high: 95, low: 90, break: null },
 };

@@ -10,7 +10,9 @@ export default defineConfig({
   root: fileURLToPath(new URL("..", import.meta.url)),
   resolve: { alias: sourceAliases },
   test: {
-    include: ["test/self-test/memory-store.test.ts", "test/self-test/map-store.test.ts"],
+    include: process.env.SESSIONKIT_MUTATION_TESTS
+      ? [process.env.SESSIONKIT_MUTATION_TESTS]
+      : ["test/self-test/memory-store.test.ts", "test/self-test/map-store.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Every test side by side, groups too: the suite's tests each use their own fresh store,

@@ -107,7 +107,7 @@ export function testExpiry<S extends SessionStore>(options: TestSessionStoreOpti
       withStore(o, async (store) => {
         const iss = newIssuer();
         const start = Date.now();
-        const ends = [300, 340, 380, 420, 460].map((ms) => start + ms);
+        const ends = [300, 450, 600, 750, 900].map((ms) => start + ms);
         const sessions = ends.map(() => {
           const [sid, sub] = [unique("sid"), unique("sub")];
           return { id: newId(), sid, sub, session: makeSession({ iss, sub, sid }) };

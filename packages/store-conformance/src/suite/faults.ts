@@ -117,7 +117,16 @@ export function testFaults<S extends SessionStore>(options: TestSessionStoreOpti
                 `${name}() resolved${outcome.resolved ? ` (to ${JSON.stringify(outcome.value)})` : ""} while the backend was down: it must throw SessionStoreError STORE_UNAVAILABLE`,
               ).toBe(false);
               if (outcome.resolved) continue;
-              const error = outcome.error as { name?: unknown; code?: unknown; message?: unknown };
+              const error = outcome.error as {
+                name?: unknown;
+                code?: unknown;
+                message?: unknown;
+                cause?: unknown;
+              };
+              expect(
+                error?.cause,
+                `${name}() threw ${describeError(outcome.error)} without the client's error as its \`cause\`: keep it, so an operator can see why`,
+              ).toBeDefined();
               expect(
                 typeof error?.message === "string" && error.message.trim() !== "",
                 `${name}() threw an error with no message during an outage: say what failed (${describeError(outcome.error)})`,

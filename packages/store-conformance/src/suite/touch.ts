@@ -121,6 +121,13 @@ export function testTouch<S extends SessionStore>(options: TestSessionStoreOptio
           [],
         );
         expect(await store.deleteByLogoutToken({ iss, sid }), "ended twice").toBe(0);
+        const now = newId();
+        await put(store, now, makeSession({ iss, sub, sid }));
+        expect(
+          await store.touch(now, { expiresAt: Date.now() }),
+          "touch() with an expiresAt of exactly now answered true (the end is exclusive: that is already past)",
+        ).toBe(false);
+        expect(await store.get(now), "a touch to exactly now left the session alive").toBeNull();
       }));
 
     it("lives until the touched expiresAt and never after (a touch can shorten)", ({ expect }) =>
