@@ -21,7 +21,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log(
-    "usage: node src/cli.js [--port 4400] [--host 127.0.0.1] [--app-url http://localhost:3000]... [--backchannel-logout-url URL|none] [--access-token-ttl 600]",
+    "usage: sessionkit-dev-provider [--port 4400] [--host 127.0.0.1] [--app-url http://localhost:3000]... [--backchannel-logout-url URL|none] [--access-token-ttl 600]",
   );
   process.exit(0);
 }
