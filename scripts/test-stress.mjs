@@ -92,6 +92,10 @@ function runOnce(run) {
     "--reporter=json",
     `--outputFile.json=${json}`,
     `--reporter=${unhandledReporter}`,
+    // Like scripts/test.sh: the container cases run only where it turned them on.
+    ...(process.env.SESSIONKIT_CONTAINER_TESTS === "1"
+      ? []
+      : ["--exclude", "**/containers.test.ts", "--exclude", "**/compose.test.ts"]),
     ...vitestArgs,
   ];
   return new Promise((resolve) => {
