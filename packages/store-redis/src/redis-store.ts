@@ -368,10 +368,11 @@ export function redisStore(
       const key = logoutTokenKey(bases[shard]!, jti);
       // One script: atomic across instances, and the claim ends at exactly expiresAt by our
       // clock; the key itself lives as long as the token could, rounded up.
+      const [, deadline] = stamp();
       const now = Date.now();
       const px = Math.max(1, Math.ceil(expiresAt - now));
       const claimed = await guarded(shard, () =>
-        evaluate(claimScript, [key], [now, `${expiresAt}`, px]),
+        evaluate(claimScript, [key], [now, `${expiresAt}`, px, deadline]).then(checked),
       );
       return claimed === 1;
     },

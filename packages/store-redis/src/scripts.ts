@@ -297,13 +297,16 @@ return found
 `);
 
 /**
- * claimLogoutToken. KEYS: claim. ARGV: now, expiresAt, px.
+ * claimLogoutToken. KEYS: claim. ARGV: now, expiresAt, px, deadline.
  * The value is the claim's expiresAt, so a claim ends at exactly that time by the app's
  * clock (the key's TTL ends a network hop later). A value of `1` is a claim written by
  * an earlier version of the store: live until its TTL ends.
- * Returns 1 when no live claim was there (the claim is now taken), 0 for a replay.
+ * Returns 1 when no live claim was there (the claim is now taken), 0 for a replay, -1 when
+ * it arrived after its deadline (a claim the route saw fail, and released, must not come
+ * back later and refuse the provider's retry as a replay).
  */
-export const claimScript = script(`
+export const claimScript = script(`${prelude}
+if late(ARGV[4]) then return -1 end
 local v = redis.pcall('GET', KEYS[1])
 if type(v) == 'string' and (v == '1' or (tonumber(v) or 0) > tonumber(ARGV[1])) then
   return 0

@@ -50,9 +50,17 @@ export function toStoreError(error: unknown): SessionStoreError {
   return new SessionStoreError("STORE_UNAVAILABLE", "Redis cannot be reached", { cause: error });
 }
 
+/**
+ * The cause of an error the store raises itself, named like ioredis's own errors: an
+ * operator (and the conformance suite) finds the client-side reason in `cause`.
+ */
+const clientError = (name: string, message: string) => Object.assign(new Error(message), { name });
+
 /** For a client that is known to be disconnected: fail now instead of queueing. */
 export const disconnectedError = (status: string) =>
-  new SessionStoreError("STORE_UNAVAILABLE", `Redis cannot be reached (the client is ${status})`);
+  new SessionStoreError("STORE_UNAVAILABLE", `Redis cannot be reached (the client is ${status})`, {
+    cause: clientError("ConnectionError", `the ioredis client's status is "${status}"`),
+  });
 
 /**
  * For an operation that outlived `operationTimeoutSeconds`, or one refused while Redis has not
@@ -62,7 +70,15 @@ export const timeoutError = (timeoutMs: number, retryAfterMs: number) =>
   new SessionStoreError(
     "STORE_UNAVAILABLE",
     `Redis did not answer within ${timeoutMs / 1_000} s (operationTimeoutSeconds)`,
-    { retryAfter: retryAfterMs / 1_000 },
+    {
+      retryAfter: retryAfterMs / 1_000,
+      cause: clientError(
+        "TimeoutError",
+        retryAfterMs < timeoutMs
+          ? `refused without sending: this server did not answer within ${timeoutMs} ms lately`
+          : `no reply within ${timeoutMs} ms`,
+      ),
+    },
   );
 
 /** Whether a store error comes from a WRONGTYPE reply (another data type under a session key). */
@@ -80,5 +96,8 @@ export const lateWriteError = (timeoutMs: number) =>
   new SessionStoreError(
     "STORE_UNAVAILABLE",
     `Redis received the write more than ${timeoutMs / 1_000} s (operationTimeoutSeconds) after it was issued and applied nothing (if every write fails so, the app's clock is behind Redis's)`,
-    { retryAfter: timeoutMs / 1_000 },
+    {
+      retryAfter: timeoutMs / 1_000,
+      cause: clientError("TimeoutError", "the script found its deadline passed (Redis TIME)"),
+    },
   );

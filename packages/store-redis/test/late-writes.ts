@@ -117,6 +117,7 @@ export function describeLateWrites(target: () => Target) {
         () => store.touch("a", { expiresAt: expiresAt + 5_000 }),
         () => store.delete("a"),
         () => store.deleteByLogoutToken({ iss, sub: "ann" }),
+        () => store.claimLogoutToken("jti-late", expiresAt),
       ];
       for (const [n, call] of late.entries()) {
         held.hold(n === 4 ? shardsOfLogout() : 1);
@@ -134,6 +135,8 @@ export function describeLateWrites(target: () => Target) {
         expect(await untilAnswering(() => store.get("new")), `after late call ${n}`).toBeNull();
       }
       // A timed-out call pauses its shards' masters for a while: every one answers again first.
+      // The late claim took nothing: the provider's retry of that logout is not a replay.
+      expect(await untilAnswering(() => store.claimLogoutToken("jti-late", expiresAt))).toBe(true);
       const [listed] = (await untilAnswering(() =>
         store.listSessions({ iss, sub: "ann" }),
       )) as Awaited<ReturnType<typeof store.listSessions>>;
