@@ -7,6 +7,11 @@
 #   sessionkit_containers_prepare   before the tests
 #   sessionkit_containers_cleanup   after them, and from the caller's EXIT trap
 #
+# or, to prepare beside other work (the image builds are mostly downloads):
+#
+#   sessionkit_containers_start     in the background, output held back
+#   sessionkit_containers_wait      prints it and takes over its variables
+#
 # SESSIONKIT_CONTAINER_TESTS=0 turns the container runs off. Without a registry (the
 # default here) the images come from docker/images/build.sh; with one, set
 # SESSIONKIT_BUILD_IMAGES=0 to run the pinned official images instead.
@@ -59,6 +64,7 @@ sessionkit_containers_prepare() {
     local log=/tmp/sessionkit-dockerd.log
     setsid dockerd --ip 127.0.0.1 >"$log" 2>&1 </dev/null &
     sessionkit_started_dockerd=$!
+    if [[ -n "${_sessionkit_prepare_out:-}" ]]; then echo "$sessionkit_started_dockerd" >"$_sessionkit_prepare_out/dockerd"; fi
     local waited=0
     until _sessionkit_docker_answers; do
       if ! kill -0 "$sessionkit_started_dockerd" 2>/dev/null || ((waited >= 60)); then
@@ -90,6 +96,16 @@ sessionkit_containers_prepare() {
 }
 
 sessionkit_containers_cleanup() {
+  # Stopped before the tests (a failed build or lint step): end the preparation too.
+  if [[ -n "${_sessionkit_prepare_pid:-}" ]]; then
+    _sessionkit_kill_tree "$_sessionkit_prepare_pid"
+    wait "$_sessionkit_prepare_pid" 2>/dev/null || true
+    _sessionkit_prepare_pid=""
+    if [[ -f "$_sessionkit_prepare_out/dockerd" ]]; then
+      sessionkit_started_dockerd="$(cat "$_sessionkit_prepare_out/dockerd")"
+    fi
+    rm -rf "$_sessionkit_prepare_out"
+  fi
   if [[ "${SESSIONKIT_CONTAINER_TESTS:-}" == "1" ]] && _sessionkit_docker_answers; then
     local ids
     ids="$(docker ps -aq --filter "label=sessionkit.run=$SESSIONKIT_CONTAINER_RUN" 2>/dev/null)"
@@ -103,5 +119,37 @@ sessionkit_containers_cleanup() {
   if [[ -n "$sessionkit_started_dockerd" ]]; then
     kill "$sessionkit_started_dockerd" 2>/dev/null || true
     sessionkit_started_dockerd=""
+  fi
+}
+
+sessionkit_containers_start() {
+  _sessionkit_prepare_out="$(mktemp -d /tmp/sessionkit-containers-XXXXXX)"
+  (
+    sessionkit_containers_prepare >"$_sessionkit_prepare_out/log" 2>&1 || true
+    {
+      export -p | grep -E '^declare -x (SESSIONKIT|TESTCONTAINERS)_' | sed 's/^declare -x /export /' || true
+      echo "sessionkit_containers_seconds=$sessionkit_containers_seconds"
+    } >"$_sessionkit_prepare_out/env"
+  ) &
+  _sessionkit_prepare_pid=$!
+}
+
+# A process and everything it started, children first (the preparation's builds).
+_sessionkit_kill_tree() {
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null); do _sessionkit_kill_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
+
+sessionkit_containers_wait() {
+  wait "$_sessionkit_prepare_pid" || true
+  _sessionkit_prepare_pid=""
+  cat "$_sessionkit_prepare_out/log"
+  # shellcheck disable=SC1091
+  [[ -f "$_sessionkit_prepare_out/env" ]] && source "$_sessionkit_prepare_out/env"
+  [[ -f "$_sessionkit_prepare_out/dockerd" ]] && sessionkit_started_dockerd="$(cat "$_sessionkit_prepare_out/dockerd")"
+  rm -rf "$_sessionkit_prepare_out"
+  if [[ -z "${SESSIONKIT_CONTAINER_TESTS:-}" ]]; then
+    _sessionkit_containers_off "preparing Docker stopped short (see above)"
   fi
 }

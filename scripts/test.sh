@@ -10,6 +10,15 @@ bash scripts/setup-system.sh
 echo "› installing dependencies"
 if [[ "${CI:-}" == "true" ]]; then pnpm install --frozen-lockfile; else pnpm install; fi
 
+# Each driver's conformance suite also runs in containers where Docker can run
+# (docker/containers.sh). Docker and the images are prepared beside the build and lint
+# steps: building the images is mostly downloading Debian packages.
+source docker/containers.sh
+trap sessionkit_containers_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+sessionkit_containers_start
+
 echo "› building packages"
 pnpm build
 
@@ -21,12 +30,7 @@ echo "› lint and package checks"
 pnpm lint
 pnpm check:packages
 
-# Each driver's conformance suite also runs in containers where Docker can run (docker/containers.sh).
-source docker/containers.sh
-trap sessionkit_containers_cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-sessionkit_containers_prepare
+sessionkit_containers_wait
 container_args=()
 if [[ "$SESSIONKIT_CONTAINER_TESTS" != "1" ]]; then
   container_args=(--exclude "**/containers.test.ts" --exclude "**/compose.test.ts")

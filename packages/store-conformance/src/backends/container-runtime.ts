@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import type { WaitStrategy } from "testcontainers";
 import { findBinary } from "./binaries.js";
 import { freePort } from "./free-port.js";
@@ -79,6 +80,8 @@ export const containerLabels = {
   pid: "sessionkit.pid",
   /** `SESSIONKIT_CONTAINER_RUN`, so a test run can remove all of its own at the end. */
   run: "sessionkit.run",
+  /** Unique to each start, to find and remove a container whose start failed half-way. */
+  attempt: "sessionkit.attempt",
 } as const;
 
 type Runtime = Awaited<ReturnType<Testcontainers["getContainerRuntimeClient"]>>;
@@ -158,6 +161,44 @@ async function logTail(runtime: Runtime, container: RuntimeContainer): Promise<s
   }
 }
 
+/**
+ * Whether the container runtime runs on this machine (a Unix socket, or TCP to
+ * localhost), so published ports can stay on its loopback interface.
+ */
+function isLocalRuntime(): boolean {
+  if (process.env.TESTCONTAINERS_HOST_OVERRIDE) return false;
+  const dockerHost = process.env.DOCKER_HOST;
+  if (!dockerHost || dockerHost.startsWith("unix://") || dockerHost.startsWith("npipe://"))
+    return true;
+  try {
+    return ["localhost", "127.0.0.1", "[::1]"].includes(new URL(dockerHost).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A start that Testcontainers gave up on (e.g. the container exited before its ports
+ * were bound) leaves the container behind: remove it, and say why it ended if it did.
+ */
+async function failedStart(runtime: Runtime, attempt: string, error: unknown): Promise<Error> {
+  const cause = error instanceof Error ? error : new Error(String(error));
+  try {
+    const [info] = await runtime.container.dockerode.listContainers({
+      all: true,
+      filters: { label: [`${containerLabels.attempt}=${attempt}`] },
+    });
+    if (!info) return cause;
+    const container = runtime.container.getById(info.Id);
+    const exited = await exitReason(container);
+    const message = exited ? `${exited}${await logTail(runtime, container)}` : cause.message;
+    await container.remove({ force: true, v: true });
+    return new Error(message, { cause });
+  } catch {
+    return cause;
+  }
+}
+
 /** Tells Testcontainers not to wait: {@link untilReady} does, speaking each server's protocol. */
 function ourOwnReadiness(timeout: number): WaitStrategy {
   const strategy: WaitStrategy = {
@@ -204,12 +245,17 @@ export async function startContainer(
 ): Promise<ContainerBackend> {
   installContainerCleanup();
   const runtime = await testcontainers.getContainerRuntimeClient();
-  const host = runtime.info.containerRuntime.host;
+  const attempt = randomUUID();
+  const local = isLocalRuntime();
+  // Testcontainers answers the bridge's gateway when it runs inside a container itself;
+  // the ports are published on loopback, so this machine reaches them there.
+  const host = local ? "127.0.0.1" : runtime.info.containerRuntime.host;
   const hostPorts = await Promise.all(spec.ports.map(() => freePort()));
   const innerPorts = spec.samePorts ? hostPorts : spec.ports;
   /** Publishes on the loopback interface only: a test server is nobody else's business. */
   class LoopbackContainer extends testcontainers.GenericContainer {
     onLoopback(): this {
+      if (!local) return this; // a remote daemon's loopback is out of our reach
       for (const bindings of Object.values(this.hostConfig.PortBindings ?? {})) {
         for (const binding of bindings as { HostIp?: string }[]) binding.HostIp = "127.0.0.1";
       }
@@ -223,6 +269,7 @@ export async function startContainer(
       [containerLabels.backend]: spec.kind,
       [containerLabels.pid]: String(process.pid),
       [containerLabels.run]: process.env.SESSIONKIT_CONTAINER_RUN ?? "",
+      [containerLabels.attempt]: attempt,
     })
     // Readiness is ours (the server's own protocol, and an exited container fails at once).
     .withWaitStrategy(ourOwnReadiness(spec.timeout));
@@ -233,7 +280,12 @@ export async function startContainer(
     );
     container = container.withCommand(command);
   }
-  const started = await container.start();
+  let started: Awaited<ReturnType<typeof container.start>>;
+  try {
+    started = await container.start();
+  } catch (error) {
+    throw await failedStart(runtime, attempt, error);
+  }
   const id = started.getId();
   live.add(id);
   const runtimeHandle = runtime.container.getById(id);
