@@ -58,8 +58,10 @@ export interface RedisStoreOptions {
   shards?: number;
   /**
    * Longest a store operation may wait for Redis before it fails with
-   * `STORE_UNAVAILABLE`, in seconds (fractions allowed); after a timeout, operations fail at
-   * once for as long again before one retries. `0` waits as long as ioredis does. @default 2
+   * `STORE_UNAVAILABLE`, in seconds (fractions allowed), and every write's deadline: a write
+   * that reaches Redis later applies nothing. After a timeout, operations on that server (a
+   * Cluster's master) fail at once for as long again before one retries; other masters go
+   * on. `0` waits as long as ioredis does and sets no deadline. @default 2
    */
   operationTimeoutSeconds?: number;
 }
