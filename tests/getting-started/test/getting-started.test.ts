@@ -108,11 +108,23 @@ class Started {
       check();
     });
   }
+  /** Ends the process group (npx, sh, node); idempotent. */
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.pid === undefined) return;
-    const exited = new Promise((resolve) => this.child.once("exit", resolve));
-    process.kill(-this.child.pid, "SIGTERM");
+    const { child } = this;
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      return; // the group is gone already
+    }
     await exited;
+    // next-server, a grandchild, can outlive npx's exit: end whatever of the group is left.
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // none left
+    }
   }
 }
 
@@ -293,7 +305,7 @@ describe("docs/getting-started.md from the packed tarballs, in a fresh Next.js 1
   }, 900_000);
 
   afterAll(async () => {
-    for (const process of started) await process.stop();
+    for (const child of started) await child.stop();
     await redis?.close();
     rmSync(work, { recursive: true, force: true });
   });
