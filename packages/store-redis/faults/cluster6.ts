@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
@@ -11,6 +11,65 @@ export interface ClusterNode {
   readonly process: ChildProcess;
   /** The node's cluster id. */
   id: string;
+  /** The TCP proxy that clients (and replicas) reach the node through, when proxied. */
+  proxy?: Proxy;
+}
+
+/** A TCP proxy that can stop forwarding, in both directions, without closing anything. */
+export interface Proxy {
+  readonly port: number;
+  stall(): void;
+  resume(): void;
+  close(): void;
+}
+
+async function startProxy(port: number, target: number): Promise<Proxy> {
+  const pairs: [Socket, Socket][] = [];
+  let stalled = false;
+  const link = ([a, b]: [Socket, Socket]) => {
+    a.pipe(b);
+    b.pipe(a);
+  };
+  const unlink = ([a, b]: [Socket, Socket]) => {
+    a.unpipe(b);
+    b.unpipe(a);
+    a.pause();
+    b.pause();
+  };
+  const server = createServer((client) => {
+    const upstream = connect(target, "127.0.0.1");
+    const pair: [Socket, Socket] = [client, upstream];
+    for (const socket of pair) {
+      socket.on("error", () => {});
+      socket.on("close", () => {
+        client.destroy();
+        upstream.destroy();
+        pairs.splice(pairs.indexOf(pair) >>> 0, 1);
+      });
+    }
+    pairs.push(pair);
+    if (stalled) unlink(pair);
+    else link(pair);
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    port,
+    stall() {
+      stalled = true;
+      for (const pair of pairs) unlink(pair);
+    },
+    resume() {
+      stalled = false;
+      for (const pair of pairs) link(pair);
+    },
+    close() {
+      for (const [a, b] of pairs) {
+        a.destroy();
+        b.destroy();
+      }
+      server.close();
+    },
+  };
 }
 
 /** Six local redis-servers: three masters (nodes 0–2), each with one replica (nodes 3–5). */
@@ -53,14 +112,28 @@ async function until(what: string, probe: () => Promise<boolean>, seconds = 60) 
  * Starts the cluster the issue 21 measurements used: `cluster-node-timeout 2000`, no
  * persistence, the usual contiguous slot ranges, one replica per master.
  */
-export async function startFaultCluster(): Promise<FaultCluster> {
+export async function startFaultCluster(
+  options: { proxied?: boolean } = {},
+): Promise<FaultCluster> {
   const dir = mkdtempSync(join(tmpdir(), "sessionkit-faults-"));
   const ports: number[] = [];
-  while (ports.length < 6) {
+  // The cluster bus listens on port + 10000.
+  while (ports.length < (options.proxied ? 12 : 6)) {
     const port = await freePort();
-    if (!ports.includes(port)) ports.push(port);
+    if (!ports.includes(port) && port < 55_000) ports.push(port);
   }
-  const nodes: ClusterNode[] = ports.map((port) => {
+  const proxyPorts = ports.splice(6);
+  const nodes: ClusterNode[] = ports.map((port, i) => {
+    // Proxied: the node announces its proxy to clients and replicas; the bus stays direct,
+    // so a stalled proxy is a client-side stall the cluster does not see (no failover).
+    const announce = options.proxied
+      ? [
+          "--cluster-announce-port",
+          `${proxyPorts[i]}`,
+          "--cluster-announce-bus-port",
+          `${port + 10_000}`,
+        ]
+      : [];
     const process = spawn(
       "redis-server",
       [
@@ -82,6 +155,7 @@ export async function startFaultCluster(): Promise<FaultCluster> {
         "no",
         "--protected-mode",
         "no",
+        ...announce,
       ],
       { stdio: "ignore" },
     );
@@ -104,6 +178,7 @@ export async function startFaultCluster(): Promise<FaultCluster> {
   };
   const close = async () => {
     for (const node of nodes) {
+      node.proxy?.close();
       if (node.process.exitCode === null) {
         node.process.kill("SIGCONT");
         node.process.kill("SIGKILL");
@@ -113,6 +188,10 @@ export async function startFaultCluster(): Promise<FaultCluster> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
+    if (options.proxied) {
+      for (const [i, node] of nodes.entries())
+        node.proxy = await startProxy(proxyPorts[i]!, node.port);
+    }
     for (const node of nodes) {
       await until(
         `node ${node.port} answers`,
@@ -160,7 +239,9 @@ export async function startFaultCluster(): Promise<FaultCluster> {
   }
   return {
     nodes,
-    seeds: nodes.slice(0, 3).map(({ port }) => ({ host: "127.0.0.1", port })),
+    seeds: nodes
+      .slice(0, 3)
+      .map(({ port, proxy }) => ({ host: "127.0.0.1", port: proxy?.port ?? port })),
     command,
     close,
   };
