@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { detectContainerRuntime } from "../../src/backends/container-runtime.js";
 import {
   type BackendHandle,
@@ -47,9 +47,15 @@ const failure = (promise: Promise<unknown>) =>
     (error: unknown) => error as Error & { code: string },
   );
 
+// The run may choose local images (scripts/test.sh does): these tests set the variable themselves.
+const runImage = process.env.SESSIONKIT_REDIS_IMAGE;
+beforeEach(() => {
+  delete process.env.SESSIONKIT_REDIS_IMAGE;
+});
 afterEach(() => {
   delete process.env.SESSIONKIT_DEMO_URL;
-  delete process.env.SESSIONKIT_REDIS_IMAGE;
+  if (runImage === undefined) delete process.env.SESSIONKIT_REDIS_IMAGE;
+  else process.env.SESSIONKIT_REDIS_IMAGE = runImage;
   vi.restoreAllMocks();
 });
 
