@@ -101,18 +101,21 @@ export function testLogoutTokenReplay<S extends SessionStore>(
 
     it("at exactly its expiresAt a claim is over: the jti can be claimed again", (context) =>
       withReplay(context, async (store) => {
-        const jti = newJti();
-        const end = Date.now() + 300;
-        context
-          .expect(await store.claimLogoutToken(jti, end), "the first claim was refused")
-          .toBe(true);
-        await untilExactly(end);
-        context
-          .expect(
-            await store.claimLogoutToken(jti, Date.now() + 60_000),
-            "a claim was still live at exactly its expiresAt (the end is exclusive)",
-          )
-          .toBe(true);
+        // Five rounds: a busy machine may preempt a call past the instant (see expiry).
+        for (let round = 0; round < 5; round++) {
+          const jti = newJti();
+          const end = Date.now() + 150;
+          context
+            .expect(await store.claimLogoutToken(jti, end), "the first claim was refused")
+            .toBe(true);
+          await untilExactly(end);
+          context
+            .expect(
+              await store.claimLogoutToken(jti, Date.now() + 60_000),
+              "a claim was still live at exactly its expiresAt (the end is exclusive)",
+            )
+            .toBe(true);
+        }
       }));
 
     it("releaseLogoutToken() makes the jti claimable again, and is idempotent", (context) =>

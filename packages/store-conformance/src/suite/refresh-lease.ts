@@ -172,16 +172,20 @@ export function testRefreshLease<S extends SessionStore>(
           await store.acquireRefreshLease(id, "instance-a", Date.now()),
           "a lease ending exactly now was granted (an expiresAt that is not in the future takes nothing)",
         ).toBe(false);
-        const end = Date.now() + 300;
-        expect(
-          await store.acquireRefreshLease(id, "instance-a", end),
-          "a free lease was refused",
-        ).toBe(true);
-        await untilExactly(end);
-        expect(
-          await store.acquireRefreshLease(id, "instance-b", Date.now() + 30_000),
-          "a lease was still held at exactly its expiresAt (the end is exclusive)",
-        ).toBe(true);
+        // Five rounds: a busy machine may preempt a call past the instant (see expiry).
+        for (let round = 0; round < 5; round++) {
+          const leased = newId();
+          const end = Date.now() + 150;
+          expect(
+            await store.acquireRefreshLease(leased, "instance-a", end),
+            "a free lease was refused",
+          ).toBe(true);
+          await untilExactly(end);
+          expect(
+            await store.acquireRefreshLease(leased, "instance-b", Date.now() + 30_000),
+            "a lease was still held at exactly its expiresAt (the end is exclusive)",
+          ).toBe(true);
+        }
       }));
 
     it("rejects an empty or non-string holder with STORE_INVALID_ARGUMENT, naming the holder", (context) =>
