@@ -57,15 +57,17 @@ describe("the packed packages, installed with npm, pass the suite on the documen
 
   beforeAll(async () => {
     const tarballs: Record<string, string> = {};
-    for (const [name, dir] of Object.entries(packages)) {
-      if (!existsSync(join(dir, "dist/index.js"))) {
-        throw new Error(`${name} is not built: run \`pnpm build\` first (scripts/test.sh does)`);
-      }
-      const packed = await run("pnpm", ["pack", "--pack-destination", work], dir, 120_000);
-      if (packed.code !== 0) throw new Error(`pnpm pack of ${name} failed:\n${tail(packed)}`);
-      const file = packed.stdout.trim().split("\n").at(-1)!;
-      tarballs[name] = `file:${file.startsWith("/") ? file : join(work, file)}`;
-    }
+    await Promise.all(
+      Object.entries(packages).map(async ([name, dir]) => {
+        if (!existsSync(join(dir, "dist/index.js"))) {
+          throw new Error(`${name} is not built: run \`pnpm build\` first (scripts/test.sh does)`);
+        }
+        const packed = await run("pnpm", ["pack", "--pack-destination", work], dir, 120_000);
+        if (packed.code !== 0) throw new Error(`pnpm pack of ${name} failed:\n${tail(packed)}`);
+        const file = packed.stdout.trim().split("\n").at(-1)!;
+        tarballs[name] = `file:${file.startsWith("/") ? file : join(work, file)}`;
+      }),
+    );
     mkdirSync(project);
     writeFileSync(
       join(project, "package.json"),
