@@ -110,7 +110,8 @@ async function until(what: string, probe: () => Promise<boolean>, seconds = 60) 
 
 /**
  * Starts the cluster the issue 21 measurements used: `cluster-node-timeout 2000`, no
- * persistence, the usual contiguous slot ranges, one replica per master.
+ * persistence, the usual contiguous slot ranges, one replica per master; and
+ * `cluster-require-full-coverage no` (FAULTS_FULL_COVERAGE=yes for Redis's default).
  */
 export async function startFaultCluster(
   options: { proxied?: boolean } = {},
@@ -123,6 +124,7 @@ export async function startFaultCluster(
     if (!ports.includes(port) && port < 55_000) ports.push(port);
   }
   const proxyPorts = ports.splice(6);
+  const fullCoverage = process.env.FAULTS_FULL_COVERAGE === "yes" ? "yes" : "no";
   const nodes: ClusterNode[] = ports.map((port, i) => {
     // Proxied: the node announces its proxy to clients and replicas; the bus stays direct,
     // so a stalled proxy is a client-side stall the cluster does not see (no failover).
@@ -155,6 +157,11 @@ export async function startFaultCluster(
         "no",
         "--protected-mode",
         "no",
+        // As the README recommends for sessions (each lives on one shard): with Redis's
+        // default, every master answers CLUSTERDOWN from the moment a master is marked failed
+        // until its replica is promoted (about 3 s here), healthy shards included.
+        "--cluster-require-full-coverage",
+        fullCoverage,
         ...announce,
       ],
       { stdio: "ignore" },
