@@ -8,24 +8,31 @@ import { waitUntil } from "./wait-until.js";
 type Testcontainers = typeof import("testcontainers");
 
 let detection: Promise<Testcontainers | undefined> | undefined;
+let importFailure: string | undefined;
+
+/** Why the `testcontainers` package could not be loaded, when it is installed but fails to load. */
+export const testcontainersImportFailure = () => importFailure;
 
 /**
  * Testcontainers, when it is installed and a container runtime answers; else
- * `undefined`. Asked once per process: with no runtime it fails in milliseconds.
+ * `undefined`. A runtime found is remembered for the process; a miss is asked again
+ * next time (with no runtime it fails in milliseconds; a busy daemon may answer later).
  */
 export function detectContainerRuntime(): Promise<Testcontainers | undefined> {
   detection ??= (async () => {
     let testcontainers: Testcontainers;
     try {
       testcontainers = await import("testcontainers");
-    } catch {
-      return undefined; // The optional peer dependency is not installed.
+    } catch (error) {
+      importFailure = error instanceof Error ? error.message : String(error);
+      return undefined; // The optional peer dependency is not installed (or does not load).
     }
     try {
       await testcontainers.getContainerRuntimeClient();
       return testcontainers;
     } catch {
-      return undefined; // No Docker/Podman daemon answers.
+      detection = undefined;
+      return undefined; // No Docker/Podman daemon answers (now).
     }
   })();
   return detection;

@@ -1,5 +1,5 @@
 import { BackendError } from "./backend-error.js";
-import { detectContainerRuntime } from "./container-runtime.js";
+import { detectContainerRuntime, testcontainersImportFailure } from "./container-runtime.js";
 import { type BackendImageName, backendImage } from "./images.js";
 import type { BackendHandle, BackendSource, StartBackendOptions } from "./types.js";
 import { waitUntil } from "./wait-until.js";
@@ -94,7 +94,10 @@ async function fromSource<T extends BackendHandle>(
   if (source === "testcontainers") {
     const testcontainers = await detect();
     if (!testcontainers) {
-      const reason = "run Docker/Podman with the testcontainers package installed";
+      const failure = testcontainersImportFailure();
+      const reason = failure
+        ? `the testcontainers package does not load: ${failure}`
+        : "run Docker/Podman with the testcontainers package installed";
       return { source, failed: false, reason };
     }
     const image = recipe.image ? backendImage(recipe.image, options.image) : (options.image ?? "");

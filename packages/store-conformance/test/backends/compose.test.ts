@@ -115,34 +115,35 @@ describe.runIf(containerRuns)("docker/compose.yml", () => {
   }, 120_000);
 
   it("brings every backend service up healthy", async () => {
-    const ids = (await compose("ps", "-q")).split("\n").filter(Boolean);
-    expect(ids).toHaveLength(Object.keys(ports).length);
-    const states = async () =>
-      (
-        await run("docker", [
-          "inspect",
-          "-f",
-          "{{.Name}} {{.State.Status}} {{.State.Health.Status}}",
-          ...ids,
-        ])
-      ).stdout
-        .trim()
-        .split("\n");
+    const services = Object.keys(ports).sort();
+    // Every container of the project, running or not, by service: a missing or exited one is named.
+    const states = async () => {
+      const { stdout } = await run("docker", [
+        "ps",
+        "-a",
+        "--filter",
+        `label=com.docker.compose.project=${project}`,
+        "--format",
+        '{{.Label "com.docker.compose.service"}} {{.State}} {{.Status}}',
+      ]);
+      return stdout.trim().split("\n").filter(Boolean).sort();
+    };
     let last: string[] = [];
     await waitUntil(
       async () => {
         last = await states();
-        return last.every((line) => line.endsWith(" running healthy"));
+        return last.length === services.length && last.every((line) => line.endsWith("(healthy)"));
       },
       {
-        timeout: 180_000,
-        interval: 500,
-        abort: () => last.find((line) => / (exited|dead|unhealthy)/.test(line)),
+        timeout: 240_000,
+        interval: 1_000,
+        abort: () => last.find((line) => / (exited|dead)|\(unhealthy\)/.test(line)),
       },
     ).catch((error: Error) => {
-      throw new Error(`${error.message}; states: ${last.join(", ")}`);
+      throw new Error(`${error.message}; services: ${last.join(", ") || "none"}`);
     });
-  }, 240_000);
+    expect(last.map((line) => line.split(" ")[0])).toEqual(services);
+  }, 300_000);
 
   it("Redis: a session record round-trips", async () => {
     const redis = new Redis({ host: "127.0.0.1", port: ports.redis![0]!, lazyConnect: true });

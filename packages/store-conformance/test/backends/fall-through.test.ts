@@ -47,15 +47,19 @@ const failure = (promise: Promise<unknown>) =>
     (error: unknown) => error as Error & { code: string },
   );
 
-// The run may choose local images (scripts/test.sh does): these tests set the variable themselves.
-const runImage = process.env.SESSIONKIT_REDIS_IMAGE;
+// A run may choose images and sources (scripts/test.sh does): these tests set them themselves.
+const runEnv = ["SESSIONKIT_REDIS_IMAGE", "SESSIONKIT_BACKEND_SOURCES"].map(
+  (name) => [name, process.env[name]] as const,
+);
 beforeEach(() => {
-  delete process.env.SESSIONKIT_REDIS_IMAGE;
+  for (const [name] of runEnv) delete process.env[name];
 });
 afterEach(() => {
   delete process.env.SESSIONKIT_DEMO_URL;
-  if (runImage === undefined) delete process.env.SESSIONKIT_REDIS_IMAGE;
-  else process.env.SESSIONKIT_REDIS_IMAGE = runImage;
+  for (const [name, value] of runEnv) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
   vi.restoreAllMocks();
 });
 

@@ -1,3 +1,5 @@
+// Loaded before mysql2: after it, testcontainers fails to load here (proper-lockfile: "onExit is not a function").
+import "testcontainers";
 import mysql from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MySqlBackend, startMySql } from "../../src/backends/index.js";

@@ -33,7 +33,7 @@ describe("backend sources", () => {
   });
   afterAll(() => local?.close());
 
-  it("detects a container runtime (or its absence) within seconds, once per process", async () => {
+  it("detects a container runtime (or its absence) within seconds, and remembers one it found", async () => {
     // Loading the module is not the check being timed (seconds on a busy machine).
     await import("testcontainers");
     const started = performance.now();
