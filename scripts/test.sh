@@ -3,6 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The container runs of the conformance suites (docker/containers.sh) are opt-in until a
+# fresh-machine run shows them inside the time budget: SESSIONKIT_CONTAINER_TESTS=1 npm test.
+export SESSIONKIT_CONTAINER_TESTS="${SESSIONKIT_CONTAINER_TESTS:-0}"
+
 source scripts/ensure-pnpm.sh
 
 bash scripts/setup-system.sh
