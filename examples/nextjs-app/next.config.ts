@@ -4,6 +4,9 @@ import type { NextConfig } from "next";
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
+  // As create-next-app@16 sets it: the e2e tests cover the library under Cache Components.
+  cacheComponents: true,
+  partialPrefetching: true,
   // Database clients load from node_modules at run time instead of being bundled.
   serverExternalPackages: [
     "ioredis",

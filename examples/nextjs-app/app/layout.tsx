@@ -6,6 +6,10 @@ import { getAuth } from "../lib/auth";
 import { getSession } from "../lib/session";
 import "./globals.css";
 
+// Cache Components: every page here reads the request's session, so the app renders per
+// request, blocking, as before (Next's opt-out of the static shell). The library needs no more.
+export const instant = false;
+
 export const metadata: Metadata = {
   title: "sessionkit demo",
   description: "OpenID Connect login with pluggable session storage",

@@ -96,7 +96,7 @@ export function badCookieSuite(browser: () => Browser) {
         expect(api.status()).toBe(401);
         const profile = await page.request.get(`${app}/profile`, { maxRedirects: 0 });
         expect(profile.status()).toBe(307);
-        expect(profile.headers().location).toMatch(/^\/auth\/login\?returnTo=/);
+        expect(profile.headers().location).toMatch(/^(https?:\/\/[^/]+)?\/auth\/login\?returnTo=/);
         await page.context().close();
       });
     }

@@ -1,4 +1,5 @@
 import type { SessionData } from "@sessionkit/auth";
+import { connection } from "next/server";
 import { cache } from "react";
 import { getAuth } from "./auth";
 
@@ -7,6 +8,9 @@ import { getAuth } from "./auth";
  * `cache` makes that one cookie open (and one store read) per request, not one each.
  */
 export const getSession = cache(async (): Promise<SessionData | null> => {
+  // getAuth() makes the store from the server's env: never at build time (Cache Components
+  // prerender each page). auth.getSession() alone would need no connection().
+  await connection();
   const { auth } = await getAuth();
   return auth.getSession();
 });

@@ -1,3 +1,4 @@
+import { connection } from "next/server";
 import { getAuth } from "../../lib/auth";
 
 const ABOUT = {
@@ -12,6 +13,7 @@ const ABOUT = {
 } as const;
 
 export default async function StorePage() {
+  await connection(); // the store is the running server's, not the build's
   const { store } = await getAuth();
   return (
     <section className="card">

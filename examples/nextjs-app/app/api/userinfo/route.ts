@@ -1,4 +1,5 @@
 import { AuthError, isOidcError } from "@sessionkit/auth";
+import { connection } from "next/server";
 import { getAuth } from "../../../lib/auth";
 
 const noStore = { "cache-control": "private, no-store" };
@@ -32,6 +33,8 @@ function userinfoEndpoint(issuer: string): Promise<string> {
 
 /** The provider's userinfo for the signed-in user, fetched with their access token. */
 export async function GET() {
+  // Cache Components would prerender this GET at build time: the store and env are the server's.
+  await connection();
   const { auth } = await getAuth();
   const session = await auth.getSession();
   if (!session) return fail(401, "not signed in");
