@@ -1,0 +1,3 @@
+-- Nothing to do on sqlite: its text comparison is already exact (trailing spaces included).
+-- The migration exists so that every dialect ships the same list (see the MySQL one).
+SELECT 1;
