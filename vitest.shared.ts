@@ -1,5 +1,10 @@
 import { fileURLToPath } from "node:url";
-import { defineProject, mergeConfig, type UserWorkspaceConfig } from "vitest/config";
+import {
+  configDefaults,
+  defineProject,
+  mergeConfig,
+  type UserWorkspaceConfig,
+} from "vitest/config";
 
 const source = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
 
@@ -29,6 +34,12 @@ export function defineSessionkitProject(name: string, config: UserWorkspaceConfi
       resolve: { alias: sourceAliases },
       test: {
         name,
+        // The container runs are collected only when they are on (scripts/test.sh, or
+        // SESSIONKIT_CONTAINER_TESTS=1 by hand): off, they are not tests at all, not skipped ones.
+        exclude:
+          process.env.SESSIONKIT_CONTAINER_TESTS === "1"
+            ? configDefaults.exclude
+            : [...configDefaults.exclude, "**/containers.test.ts", "**/compose.test.ts"],
         testTimeout: 20_000,
         hookTimeout: 120_000,
         // A leaked ioredis client's error event fails the run and names where it was made.
