@@ -41,7 +41,7 @@ sessionkit_containers_prepare() {
   local started=$SECONDS
   if [[ "${SESSIONKIT_CONTAINER_TESTS:-}" == "0" ]]; then
     export SESSIONKIT_CONTAINER_TESTS=0
-    echo "› containers: the container runs are off (SESSIONKIT_CONTAINER_TESTS=1 npm test runs them); every other test runs"
+    echo "› containers: the container runs are off (SESSIONKIT_CONTAINER_TESTS=0); every other test runs"
     return 0
   fi
   if ! command -v docker >/dev/null 2>&1; then
