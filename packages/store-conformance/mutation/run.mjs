@@ -45,9 +45,16 @@ const counted = new Set(["Killed", "Timeout", "Survived", "NoCoverage"]);
 const byFile = new Map();
 for (const result of results) {
   const file = relative(root, result.fileName);
-  const entry = byFile.get(file) ?? { detected: 0, valid: 0, equivalent: 0, unexplained: [] };
+  const entry = byFile.get(file) ?? {
+    detected: 0,
+    valid: 0,
+    equivalent: 0,
+    ignored: 0,
+    unexplained: [],
+  };
   if (detected.has(result.status)) entry.detected++;
   if (counted.has(result.status)) entry.valid++;
+  if (result.status === "Ignored") entry.ignored++;
   if (result.status === "Survived" || result.status === "NoCoverage") {
     if (equivalentOf(result)) entry.equivalent++;
     else entry.unexplained.push(result);
@@ -60,10 +67,13 @@ const percent = (part, whole) => (whole === 0 ? 100 : (100 * part) / whole).toFi
 console.log(`\nmutation score, ${minutes} min (killed or timed out / valid mutants):`);
 let failed = false;
 for (const [file, entry] of byFile) {
-  const { detected: d, valid: v, equivalent: e } = entry;
+  const { detected: d, valid: v, equivalent: e, ignored: i } = entry;
   console.log(
     `  ${percent(d, v)}%  ${d}/${v}  ${file}\n` +
-      `      ${e} survivors listed as equivalent in MUTANTS.md; without them ${percent(d, v - e)}% (${d}/${v - e})`,
+      `      ${e} survivors listed as equivalent in MUTANTS.md; without them ${percent(d, v - e)}% (${d}/${v - e})` +
+      (i > 0
+        ? `\n      ${i} not run: marked equivalent by a // Stryker disable comment (MUTANTS.md)`
+        : ""),
   );
   for (const mutant of entry.unexplained) {
     failed = true;

@@ -32,13 +32,17 @@ interface Entry {
   json: string;
   /** The record's expiry: the last `expiresAt` given to set, update or touch. */
   expiresAt: number;
-  sidKey: string | undefined;
-  subKey: string;
+  /** The `sub` index key, then the `sid` one when the session has a `sid`. */
+  keys: string[];
 }
 
-interface Lease {
-  holder: string;
+/** A logout-token claim, or (with its holder) a refresh lease. */
+interface Held {
   expiresAt: number;
+}
+
+interface Lease extends Held {
+  holder: string;
 }
 
 const indexKey = (iss: string, kind: "sid" | "sub", value: string) =>
@@ -81,7 +85,7 @@ export function memoryStore(
   const entries = new Map<string, Entry>();
   const index = new Map<string, Set<string>>();
   /** Claimed logout-token `jti`s → when the claim ends. */
-  const claims = new Map<string, number>();
+  const claims = new Map<string, Held>();
   /** Session id → its refresh lease. */
   const leases = new Map<string, Lease>();
   let lastSweep = Date.now();
@@ -91,20 +95,16 @@ export function memoryStore(
     if (ids) ids.add(id);
     else index.set(key, new Set([id]));
   };
-  const unlink = (key: string | undefined, id: string) => {
-    if (key === undefined) return;
-    const ids = index.get(key);
-    if (!ids) return;
-    ids.delete(id);
-    if (ids.size === 0) index.delete(key);
-  };
   const remove = (id: string) => {
     const entry = entries.get(id);
-    if (!entry) return false;
+    if (!entry) return;
     entries.delete(id);
-    unlink(entry.sidKey, id);
-    unlink(entry.subKey, id);
-    return true;
+    for (const key of entry.keys) {
+      // Every key of an entry was linked by write(): the set is there.
+      const ids = index.get(key)!;
+      ids.delete(id);
+      if (ids.size === 0) index.delete(key);
+    }
   };
   /** The entry under `id` if it is live; a dead one is removed on the way. */
   const live = (id: string, now: number) => {
@@ -116,26 +116,40 @@ export function memoryStore(
     }
     return entry;
   };
+  /** The claim or lease under `key` if it is live; a dead one is removed on the way. */
+  const held = <V extends Held>(map: Map<string, V>, key: string, now: number) => {
+    const value = map.get(key);
+    if (!value) return undefined;
+    if (value.expiresAt <= now) {
+      map.delete(key);
+      return undefined;
+    }
+    return value;
+  };
+  // The sweep only bounds memory: it removes what live() and held() would remove when next
+  // asked, and expired records are never served, listed, counted or taken either way. Sweeping
+  // less often, or never, is the same to every caller: those mutants are equivalent (MUTANTS.md).
+  // Stryker disable BlockStatement,ConditionalExpression,EqualityOperator,ArithmeticOperator: when to sweep is housekeeping (MUTANTS.md)
   const sweep = (now: number) => {
     if (now - lastSweep < sweepIntervalMs) return;
+    // Stryker restore BlockStatement,ConditionalExpression,EqualityOperator,ArithmeticOperator
     lastSweep = now;
-    for (const [id, entry] of entries) if (entry.expiresAt <= now) remove(id);
-    for (const [jti, expiresAt] of claims) if (expiresAt <= now) claims.delete(jti);
-    for (const [id, lease] of leases) if (lease.expiresAt <= now) leases.delete(id);
+    for (const id of entries.keys()) live(id, now);
+    for (const jti of claims.keys()) held(claims, jti, now);
+    for (const id of leases.keys()) held(leases, id, now);
   };
+  /**
+   * Stores the session under `id`, re-indexed. A past `expiresAt` stores a record that is
+   * already dead: never served, listed, touched or counted, and swept later.
+   */
   const write = (id: string, session: SessionData, { expiresAt }: SessionWriteOptions) => {
     const json = serializeSession(session);
     remove(id);
     const { iss, sid } = session.internal;
-    const entry: Entry = {
-      json,
-      expiresAt,
-      sidKey: sid ? indexKey(iss, "sid", sid) : undefined,
-      subKey: indexKey(iss, "sub", session.user.sub),
-    };
-    entries.set(id, entry);
-    if (entry.sidKey) link(entry.sidKey, id);
-    link(entry.subKey, id);
+    const keys = [indexKey(iss, "sub", session.user.sub)];
+    if (sid) keys.push(indexKey(iss, "sid", sid));
+    entries.set(id, { json, expiresAt, keys });
+    for (const key of keys) link(key, id);
   };
 
   return {
@@ -150,24 +164,14 @@ export function memoryStore(
     async set(id, session, writeOptions) {
       assertSessionId(id);
       assertExpiresAt(writeOptions.expiresAt);
-      const now = Date.now();
-      sweep(now);
-      if (writeOptions.expiresAt <= now) {
-        remove(id);
-        return;
-      }
+      sweep(Date.now());
       write(id, session, writeOptions);
     },
 
     async update(id, session, writeOptions) {
       assertSessionId(id);
       assertExpiresAt(writeOptions.expiresAt);
-      const now = Date.now();
-      if (!live(id, now)) return false;
-      if (writeOptions.expiresAt <= now) {
-        remove(id);
-        return true;
-      }
+      if (!live(id, Date.now())) return false;
       write(id, session, writeOptions);
       return true;
     },
@@ -178,13 +182,10 @@ export function memoryStore(
       const now = Date.now();
       const entry = live(id, now);
       if (!entry) return false;
-      if (expiresAt <= now) {
-        remove(id);
-        return false;
-      }
-      // The index is keyed by id and judged by the entry's expiry: it follows on its own.
+      // The index is keyed by id and judged by the entry's expiry: it follows on its own. A
+      // past `expiresAt` ends the session here and now.
       entry.expiresAt = expiresAt;
-      return true;
+      return expiresAt > now;
     },
 
     async delete(id) {
@@ -203,9 +204,9 @@ export function memoryStore(
       const wantedSub = sid && sub ? indexKey(iss, "sub", sub) : undefined;
       let ended = 0;
       for (const id of [...candidates]) {
-        const entry = entries.get(id);
-        if (!entry) continue;
-        if (wantedSub && entry.subKey !== wantedSub) continue;
+        // The index names only ids with an entry: remove() unlinks in the same step.
+        const entry = entries.get(id)!;
+        if (wantedSub && entry.keys[0] !== wantedSub) continue;
         const wasLive = entry.expiresAt > now;
         remove(id);
         if (wasLive) ended++;
@@ -236,9 +237,8 @@ export function memoryStore(
       assertExpiresAt(expiresAt);
       const now = Date.now();
       sweep(now);
-      const claimedUntil = claims.get(jti);
-      if (claimedUntil !== undefined && claimedUntil > now) return false;
-      claims.set(jti, expiresAt);
+      if (held(claims, jti, now)) return false;
+      claims.set(jti, { expiresAt });
       return true;
     },
 
@@ -254,8 +254,8 @@ export function memoryStore(
       const now = Date.now();
       sweep(now);
       if (expiresAt <= now) return false;
-      const lease = leases.get(id);
-      if (lease && lease.holder !== holder && lease.expiresAt > now) return false;
+      const lease = held(leases, id, now);
+      if (lease && lease.holder !== holder) return false;
       leases.set(id, { holder, expiresAt });
       return true;
     },

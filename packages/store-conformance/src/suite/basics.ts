@@ -9,6 +9,15 @@ import { groupTimeout } from "./timeouts.js";
 export function testBasics<S extends SessionStore>(options: TestSessionStoreOptions<S>): void {
   const o = validateOptions(options, "testBasics");
   describe(`${o.name}: basics`, { timeout: groupTimeout }, () => {
+    it("name, when the store gives one, is a non-empty string (a label in telemetry and logs)", () =>
+      withStore(o, async (store) => {
+        if (store.name === undefined) return;
+        expect(
+          typeof store.name === "string" && store.name.trim() !== "",
+          `the store's name is ${JSON.stringify(store.name)}: leave it out or give a non-empty string`,
+        ).toBe(true);
+      }));
+
     it("get() answers null for an id never written", () =>
       withStore(o, async (store) => {
         expect(

@@ -149,6 +149,13 @@ const changingExpiry = (change: (expiresAt: number) => number) =>
 
 export const brokenStores: BrokenStore[] = [
   {
+    key: "blank-name",
+    bug: "gives a blank name, an empty label in every span and log line",
+    group: "basics",
+    caughtBy: "name, when the store gives one",
+    createStore: wrapMemory(() => ({ name: " " })),
+  },
+  {
     key: "serves-expired",
     bug: "serves sessions past their expiresAt (trusts a lazy TTL sweeper)",
     group: "expiry",
