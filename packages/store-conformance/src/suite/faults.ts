@@ -140,13 +140,23 @@ export function testFaults<S extends SessionStore>(options: TestSessionStoreOpti
             await outage.start();
           }
 
-          // Clients reconnect on their own schedule: give the same store a moment.
+          // Clients reconnect on their own schedule, and a sharded backend (a Redis Cluster)
+          // comes back node by node: give the same store a moment, until every node the checks
+          // below use answers. The probe's writes are repeatable, and the logout, naming the
+          // probe's sid with another sub, reads its sid index and ends nothing.
           const deadline = Date.now() + recoverWithin;
           const probe = newId();
           const fresh = makeSession({ iss, sub, sid: unique("sid") });
           for (;;) {
             try {
+              await store.deleteByLogoutToken({
+                iss,
+                sid: fresh.internal.sid!,
+                sub: unique("other-sub"),
+              });
               await put(store, probe, fresh);
+              await store.get(probe);
+              await store.listSessions({ iss, sub });
               break;
             } catch (error) {
               if (Date.now() > deadline) {
