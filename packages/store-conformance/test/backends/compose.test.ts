@@ -159,6 +159,23 @@ describe.runIf(containerRuns)("docker/compose.yml", () => {
 
   it("Redis Cluster: records round-trip across its three masters", async () => {
     const nodes = ports["redis-cluster"]!.map((port) => ({ host: "127.0.0.1", port }));
+    // The compose health check asks one node; on a busy machine the other two can take a
+    // moment longer to agree that the cluster is ok. Wait for each (a CI run timed out here).
+    for (const node of nodes) {
+      await waitUntil(
+        async () => {
+          const redis = new Redis({ ...node, lazyConnect: true, maxRetriesPerRequest: 0 });
+          redis.on("error", () => {});
+          try {
+            await redis.connect();
+            return String(await redis.call("CLUSTER", "INFO")).includes("cluster_state:ok");
+          } finally {
+            redis.disconnect();
+          }
+        },
+        { timeout: 60_000, interval: 250 },
+      );
+    }
     const cluster = new Cluster(nodes, { lazyConnect: true });
     await cluster.connect();
     try {
@@ -170,7 +187,7 @@ describe.runIf(containerRuns)("docker/compose.yml", () => {
     } finally {
       cluster.disconnect();
     }
-  });
+  }, 120_000);
 
   it("PostgreSQL: a session row round-trips with the compose file's password", async () => {
     const client = new pg.Client({
