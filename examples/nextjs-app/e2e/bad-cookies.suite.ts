@@ -90,14 +90,30 @@ export function badCookieSuite(browser: () => Browser) {
         expect(await page.getByTestId("user-name").count()).toBe(0);
         expect(await sessionCookies(page, app)).toEqual([]);
 
-        // The API route and the protected page answer without a 500 too.
-        await page.context().addCookies([{ name: "__session", value: await make(), url: app }]);
-        const api = await page.request.get(`${app}/api/userinfo`);
+        await page.context().close();
+
+        // The API route and the protected page answer without a 500 too. Each is asked with the
+        // cookie planted just before, from a context with no page of the app in it: the page's
+        // own fetch of /auth/profile after hydration would otherwise carry it first and clear it.
+        const probe = await newPage(browser());
+        const withCookie = async (path: string) => {
+          await probe.context().addCookies([{ name: "__session", value: await make(), url: app }]);
+          return probe.request.get(`${app}${path}`, { maxRedirects: 0 });
+        };
+        const api = await withCookie("/api/userinfo");
         expect(api.status()).toBe(401);
-        const profile = await page.request.get(`${app}/profile`, { maxRedirects: 0 });
+        const profile = await withCookie("/profile");
         expect(profile.status()).toBe(307);
         expect(profile.headers().location).toMatch(/^(https?:\/\/[^/]+)?\/auth\/login\?returnTo=/);
-        await page.context().close();
+        for (const response of [api, profile]) {
+          const lines = response
+            .headersArray()
+            .filter((h) => h.name.toLowerCase() === "set-cookie")
+            .map((h) => h.value);
+          expect(lines.some((line) => /^__session=;.*Max-Age=0/i.test(line))).toBe(true);
+        }
+        expect(await sessionCookies(probe, app)).toEqual([]);
+        await probe.context().close();
       });
     }
   });
