@@ -1,6 +1,7 @@
 import { envText, processEnv } from "./env.js";
 import { type OidcConfig, resolveOidcConfig } from "./oidc/config.js";
 import type { AuthLogger, AuthOptions, OnSessionEvent } from "./options.js";
+import { sessionStoreMethods } from "./store/contract.js";
 import type { SessionStore } from "./store/types.js";
 import { absoluteUrl, boolean, invalid, label, oneOf, seconds } from "./validate.js";
 
@@ -61,15 +62,6 @@ const DAY = 86_400;
 const DEFAULT_UPDATE_AGE = 60;
 // RFC 6265 token characters, minus the dot we use for chunk suffixes.
 const COOKIE_NAME = /^[!#$%&'*+\-^_`|~0-9A-Za-z]+$/;
-const STORE_METHODS = [
-  "get",
-  "set",
-  "update",
-  "touch",
-  "delete",
-  "deleteByLogoutToken",
-  "listSessions",
-] as const;
 
 /** `appBaseUrl` without OIDC: an absolute http(s) URL, or none. */
 function optionalUrl(value: string | undefined): string | undefined {
@@ -102,7 +94,7 @@ function resolveSecrets(option: AuthOptions["secret"], env: string | undefined):
 
 function resolveStore(store: unknown): SessionStore | undefined {
   if (store === undefined || store === null) return undefined;
-  for (const method of STORE_METHODS) {
+  for (const method of sessionStoreMethods) {
     if (typeof (store as Record<string, unknown>)[method] !== "function") {
       throw invalid(
         `\`sessionStore\` must implement SessionStore: \`${method}\` is missing (see docs/writing-a-store.md for what changed)`,

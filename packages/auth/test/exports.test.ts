@@ -49,6 +49,7 @@ describe("@sessionkit/auth entry points", () => {
         "parseStoredSession",
         "remainingSeconds",
         "serializeSession",
+        "sessionStoreMethods",
         "storeCall",
       ]
     `);

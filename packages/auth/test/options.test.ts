@@ -1,6 +1,8 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { createAuth } from "../src/create-auth.js";
+import { sessionStoreMethods } from "../src/store/contract.js";
+import { memoryStore } from "../src/store/memory-store.js";
 import { SECRET } from "./helpers.js";
 
 const fails = (options: Parameters<typeof createAuth>[0], message: RegExp) => {
@@ -89,6 +91,25 @@ describe("createAuth options", () => {
     fails({ secret: SECRET, cookie: { sameSite: "none", secure: false } }, /`cookie.secure`/);
     fails({ secret: SECRET, cookie: { path: "no-slash" } }, /`cookie.path`/);
     fails({ secret: SECRET, sessionStore: { get() {} } as never }, /`sessionStore`.*`set`/);
+  });
+
+  it("refuses a store without any one of sessionStoreMethods, naming it (the list the conformance suite checks)", () => {
+    expect(sessionStoreMethods).toEqual([
+      "get",
+      "set",
+      "update",
+      "touch",
+      "delete",
+      "deleteByLogoutToken",
+      "listSessions",
+    ]);
+    for (const method of sessionStoreMethods) {
+      const { [method]: _left, ...rest } = memoryStore();
+      expect(() => createAuth({ secret: SECRET, sessionStore: rest as never })).toThrow(
+        new RegExp(`\`sessionStore\` must implement SessionStore: \`${method}\` is missing`),
+      );
+    }
+    expect(() => createAuth({ secret: SECRET, sessionStore: memoryStore() })).not.toThrow();
   });
 });
 

@@ -1,5 +1,6 @@
 // The contract that every session store implements, importable without the rest of the core.
 
+export { sessionStoreMethods } from "./contract.js";
 export { errorChain, hasNetworkErrorCode, storeCall } from "./error-chain.js";
 export { type MemoryStoreOptions, memoryStore } from "./memory-store.js";
 export { isNetworkErrorCode } from "./network-error.js";

@@ -1,4 +1,4 @@
-import { type SessionStore, SessionStoreError } from "@sessionkit/auth/store";
+import { type SessionStore, SessionStoreError, sessionStoreMethods } from "@sessionkit/auth/store";
 
 /** Options of {@link testSessionStore} and of every group (`testBasics`…). */
 export interface TestSessionStoreOptions<S extends SessionStore = SessionStore> {
@@ -27,16 +27,6 @@ export interface TestSessionStoreOptions<S extends SessionStore = SessionStore> 
    */
   report?: string;
 }
-
-const storeMethods = [
-  "get",
-  "set",
-  "update",
-  "touch",
-  "delete",
-  "deleteByLogoutToken",
-  "listSessions",
-] as const;
 
 /** Methods a store written against the previous contract lacks. */
 const addedMethods = new Set<string>(["touch", "listSessions"]);
@@ -103,7 +93,7 @@ export function assertIsStore(store: unknown, name: string): asserts store is Se
     throw invalidOption(`${name}: createStore() returned ${String(store)}, not a SessionStore`);
   }
   const record = store as Record<string, unknown>;
-  const missing = storeMethods.filter((method) => typeof record[method] !== "function");
+  const missing = sessionStoreMethods.filter((method) => typeof record[method] !== "function");
   if (missing.length > 0) {
     const migration = missing.some((method) => addedMethods.has(method))
       ? " (touch and listSessions joined the contract: see the migration note in docs/writing-a-store.md)"
