@@ -32,7 +32,7 @@ interface Entry {
   json: string;
   /** The record's expiry: the last `expiresAt` given to set, update or touch. */
   expiresAt: number;
-  /** The `sub` index key, then the `sid` one when the session has a `sid`. */
+  /** The index keys the entry is linked under: its `sub` key, and its `sid` key when it has a `sid`. */
   keys: string[];
 }
 
@@ -206,7 +206,7 @@ export function memoryStore(
       for (const id of [...candidates]) {
         // The index names only ids with an entry: remove() unlinks in the same step.
         const entry = entries.get(id)!;
-        if (wantedSub && entry.keys[0] !== wantedSub) continue;
+        if (wantedSub && !entry.keys.includes(wantedSub)) continue;
         const wasLive = entry.expiresAt > now;
         remove(id);
         if (wasLive) ended++;
