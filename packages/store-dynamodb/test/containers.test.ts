@@ -8,26 +8,24 @@ import { startDynamoDb } from "@sessionkit/store-conformance/backends";
 import { afterAll } from "vitest";
 import { dropTable, freshStore, testClient } from "./helpers.js";
 
-if (process.env.SESSIONKIT_CONTAINER_TESTS === "1") {
-  const backend = await startDynamoDb({ sources: ["testcontainers"] });
-  const client = testClient(backend);
-  afterAll(async () => {
-    client.destroy();
-    await backend.close();
-  });
+const backend = await startDynamoDb({ sources: ["testcontainers"] });
+const client = testClient(backend);
+afterAll(async () => {
+  client.destroy();
+  await backend.close();
+});
 
-  const tableOf = new WeakMap<SessionStore, string>();
-  testSessionStore({
-    name: "dynamoDbStore (testcontainers)",
-    async createStore() {
-      const { store, table } = await freshStore(client);
-      tableOf.set(store, table.tableName);
-      return store;
-    },
-    async destroyStore(store) {
-      const tableName = tableOf.get(store);
-      if (tableName) await dropTable(client, tableName);
-    },
-    outage: { stop: backend.stop, start: backend.start },
-  });
-}
+const tableOf = new WeakMap<SessionStore, string>();
+testSessionStore({
+  name: "dynamoDbStore (testcontainers)",
+  async createStore() {
+    const { store, table } = await freshStore(client);
+    tableOf.set(store, table.tableName);
+    return store;
+  },
+  async destroyStore(store) {
+    const tableName = tableOf.get(store);
+    if (tableName) await dropTable(client, tableName);
+  },
+  outage: { stop: backend.stop, start: backend.start },
+});

@@ -9,24 +9,22 @@ import { conformanceOptions } from "./support/conformance.js";
 import { mySqlDatabase } from "./support/mysql.js";
 import { postgresDatabase } from "./support/postgresql.js";
 
-if (process.env.SESSIONKIT_CONTAINER_TESTS === "1") {
-  const [postgres, mariadb] = await Promise.all([
-    startPostgres({ sources: ["testcontainers"] }),
-    startMySql({ sources: ["testcontainers"] }),
-  ]);
-  const postgresql = await postgresDatabase({ url: postgres.url, outage: postgres });
-  const mysql = await mySqlDatabase({
-    host: mariadb.host,
-    port: mariadb.port,
-    user: mariadb.user,
-    password: mariadb.password,
-    outage: mariadb,
-  });
-  afterAll(async () => {
-    await Promise.all([postgresql.close(), mysql.close()]);
-    await Promise.all([postgres.close(), mariadb.close()]);
-  });
+const [postgres, mariadb] = await Promise.all([
+  startPostgres({ sources: ["testcontainers"] }),
+  startMySql({ sources: ["testcontainers"] }),
+]);
+const postgresql = await postgresDatabase({ url: postgres.url, outage: postgres });
+const mysql = await mySqlDatabase({
+  host: mariadb.host,
+  port: mariadb.port,
+  user: mariadb.user,
+  password: mariadb.password,
+  outage: mariadb,
+});
+afterAll(async () => {
+  await Promise.all([postgresql.close(), mysql.close()]);
+  await Promise.all([postgres.close(), mariadb.close()]);
+});
 
-  testSessionStore(conformanceOptions("prismaStore (PostgreSQL, testcontainers)", postgresql));
-  testSessionStore(conformanceOptions("prismaStore (MariaDB, testcontainers)", mysql));
-}
+testSessionStore(conformanceOptions("prismaStore (PostgreSQL, testcontainers)", postgresql));
+testSessionStore(conformanceOptions("prismaStore (MariaDB, testcontainers)", mysql));

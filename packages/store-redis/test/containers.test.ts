@@ -12,34 +12,32 @@ import { afterAll, beforeAll, describe } from "vitest";
 import { describeConformance } from "./conformance.js";
 import { clusterTarget, standaloneTarget, type Target } from "./support.js";
 
-if (process.env.SESSIONKIT_CONTAINER_TESTS === "1") {
-  describe("standalone, in a container", () => {
-    let backend: RedisBackend;
-    let target: Target;
-    beforeAll(async () => {
-      backend = await startRedis({ sources: ["testcontainers"] });
-      target = standaloneTarget(backend.host, backend.port);
-    });
-    afterAll(() => backend?.close());
-    describeConformance(
-      "standalone, testcontainers",
-      () => target,
-      () => backend,
-    );
+describe("standalone, in a container", () => {
+  let backend: RedisBackend;
+  let target: Target;
+  beforeAll(async () => {
+    backend = await startRedis({ sources: ["testcontainers"] });
+    target = standaloneTarget(backend.host, backend.port);
   });
+  afterAll(() => backend?.close());
+  describeConformance(
+    "standalone, testcontainers",
+    () => target,
+    () => backend,
+  );
+});
 
-  describe("cluster, in a container", () => {
-    let backend: RedisClusterBackend;
-    let target: Target;
-    beforeAll(async () => {
-      backend = await startRedisCluster({ sources: ["testcontainers"] });
-      target = clusterTarget(backend.nodes);
-    });
-    afterAll(() => backend?.close());
-    describeConformance(
-      "cluster, testcontainers",
-      () => target,
-      () => backend,
-    );
+describe("cluster, in a container", () => {
+  let backend: RedisClusterBackend;
+  let target: Target;
+  beforeAll(async () => {
+    backend = await startRedisCluster({ sources: ["testcontainers"] });
+    target = clusterTarget(backend.nodes);
   });
-}
+  afterAll(() => backend?.close());
+  describeConformance(
+    "cluster, testcontainers",
+    () => target,
+    () => backend,
+  );
+});
