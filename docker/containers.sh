@@ -4,8 +4,9 @@
 # it exports SESSIONKIT_CONTAINER_TESTS=1 and the SESSIONKIT_*_IMAGE variables; when
 # that is not possible it prints one line saying why, and every other test still runs.
 #
+#   sessionkit_containers_traps     first: cleanup on EXIT, and on INT/TERM through it
 #   sessionkit_containers_prepare   before the tests
-#   sessionkit_containers_cleanup   after them, and from the caller's EXIT trap
+#   sessionkit_containers_cleanup   after them (the EXIT trap runs it again, harmlessly)
 #
 # or, to prepare beside other work (the image builds are mostly downloads):
 #
@@ -94,6 +95,14 @@ sessionkit_containers_prepare() {
   export SESSIONKIT_BACKEND_SOURCES="${SESSIONKIT_BACKEND_SOURCES:-env,local}"
   sessionkit_containers_seconds=$((SECONDS - started))
   echo "› containers: Docker answers, images ready in ${sessionkit_containers_seconds} s; the conformance suites also run in containers (run $SESSIONKIT_CONTAINER_RUN)"
+}
+
+# A trap set in a function is the whole shell's: the caller's EXIT, INT and TERM now end with
+# the cleanup (an interrupted run leaves no container or dockerd behind).
+sessionkit_containers_traps() {
+  trap sessionkit_containers_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
 }
 
 sessionkit_containers_cleanup() {

@@ -14,13 +14,10 @@ bash scripts/setup-system.sh
 echo "› installing dependencies"
 if [[ "${CI:-}" == "true" ]]; then pnpm install --frozen-lockfile; else pnpm install; fi
 
-# Each driver's conformance suite also runs in containers where Docker can run
-# (docker/containers.sh). Docker and the images are prepared beside the build and lint
-# steps: building the images is mostly downloading Debian packages.
+# Docker and the images are prepared beside the build and lint steps: building the images
+# is mostly downloading Debian packages.
 source docker/containers.sh
-trap sessionkit_containers_cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+sessionkit_containers_traps
 sessionkit_containers_start
 
 echo "› building packages"

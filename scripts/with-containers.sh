@@ -6,9 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source docker/containers.sh
-trap sessionkit_containers_cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+sessionkit_containers_traps
 sessionkit_containers_prepare
 status=0
 "$@" || status=$?
