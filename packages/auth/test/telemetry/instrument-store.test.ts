@@ -1,5 +1,6 @@
 import * as api from "@opentelemetry/api";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sessionStoreMethods } from "../../src/store/contract.js";
 import { memoryStore } from "../../src/store/memory-store.js";
 import { SessionStoreError } from "../../src/store/session-store-error.js";
 import type { SessionData } from "../../src/store/types.js";
@@ -7,13 +8,7 @@ import { createTelemetry } from "../../src/telemetry/index.js";
 import { type Recorder, startRecording } from "./otel.js";
 
 const CONTRACT = [
-  "get",
-  "set",
-  "update",
-  "touch",
-  "delete",
-  "deleteByLogoutToken",
-  "listSessions",
+  ...sessionStoreMethods,
   "claimLogoutToken",
   "releaseLogoutToken",
   "acquireRefreshLease",
