@@ -39,6 +39,12 @@ for (let i = 0; i < args.length; i++) {
   }
 }
 
+// With a name filter, tests it leaves out are reported by Vitest as skipped: say so in the table.
+const nameFilter = vitestArgs.some((arg) => /^(-t|--testNamePattern)(=|$)/.test(arg));
+const unexplainedSkip = nameFilter
+  ? "skipped, no note given to skip() (or left out by -t)"
+  : "skipped, no note given to skip()";
+
 const out = mkdtempSync(join(tmpdir(), "sessionkit-stress-"));
 
 // --- the CPU burner ------------------------------------------------------------------------------
@@ -171,7 +177,7 @@ function collect(result) {
         counts.failed++;
       } else if (test.status === "pending" || test.status === "skipped" || test.status === "todo") {
         const reason = skipNotes.get(key);
-        note(key, "skipped", reason ? `skipped: ${reason}` : "skipped, no note given to skip()");
+        note(key, "skipped", reason ? `skipped: ${reason}` : unexplainedSkip);
         counts.skipped++;
       } else if (test.status === "passed") {
         counts.passed++;
