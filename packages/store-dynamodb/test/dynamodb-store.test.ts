@@ -411,10 +411,10 @@ describe("dynamoDbStore: limits and errors", () => {
     });
     try {
       const store = dynamoDbStore(hung, { tableName: randomTableName() });
-      const started = Date.now();
+      // The server never answers: an error at all is the request timeout's (without one the
+      // call would hang until the test's own timeout fails it).
       const error = await storeError(store.get("a"));
       expect(error.code).toBe("STORE_UNAVAILABLE");
-      expect(Date.now() - started).toBeLessThan(2_500);
     } finally {
       hung.destroy();
       for (const socket of sockets) socket.destroy();

@@ -35,10 +35,15 @@ export function describeFaults(target: () => Target, backend: () => BackendHandl
       await store.set("paused", aSession("nina", "sid-n"), inOneMinute());
       const nodes = target().nodes.map((node) => listened(new Redis(node)));
       try {
-        await Promise.all(nodes.map((node) => node.call("CLIENT", "PAUSE", "1500", "ALL")));
-        const outcome = await timed(() => store.get("paused"));
-        expect(isSessionStoreError(outcome.error, "STORE_UNAVAILABLE")).toBe(true);
-        expect(outcome.ms).toBeLessThan(1_000);
+        // Paused ten times the 0.3 s timeout: an error can only be the timeout's, since once the
+        // pause ends the read succeeds. No clock is read, so a stalled machine cannot fail this
+        // (CLIENT UNPAUSE waits out a PAUSE ALL, so the pause stays short).
+        await Promise.all(nodes.map((node) => node.call("CLIENT", "PAUSE", "3000", "ALL")));
+        const error = await store.get("paused").then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(isSessionStoreError(error, "STORE_UNAVAILABLE")).toBe(true);
       } finally {
         await Promise.all(nodes.map((node) => node.call("CLIENT", "UNPAUSE").catch(() => {})));
         for (const node of nodes) node.disconnect();
@@ -83,10 +88,12 @@ export function describeFaults(target: () => Target, backend: () => BackendHandl
           expect(isSessionStoreError(error, "STORE_UNAVAILABLE")).toBe(true);
         }
         // A client that knows it lost Redis fails at once. A Cluster client may still say
-        // "ready": the first operation then takes operationTimeoutSeconds, and the rest fail at once.
-        const slow = outcomes.filter(({ ms }) => ms > 200);
-        expect(slow.length).toBeLessThanOrEqual(1);
-        for (const { ms } of slow) expect(ms).toBeLessThan(3_000);
+        // "ready": the first operation then waits out operationTimeoutSeconds (2 s by default),
+        // and the rest fail at once. "Waited" is half that timeout or more, so a busy machine's
+        // stall of a few hundred ms does not count as one; nothing hangs past 10 s.
+        const waited = outcomes.filter(({ ms }) => ms >= 1_000);
+        expect(waited.length).toBeLessThanOrEqual(1);
+        for (const { ms } of waited) expect(ms).toBeLessThan(10_000);
       } finally {
         await backend().start();
       }
