@@ -1,9 +1,8 @@
 import { type AttributeValue, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
-import type { SessionStore } from "@sessionkit/auth/store";
 import { testSessionStore } from "@sessionkit/store-conformance";
 import { startDynamoDb } from "@sessionkit/store-conformance/backends";
 import { afterAll } from "vitest";
-import { dropTable, freshStore, testClient } from "./helpers.js";
+import { tablePerStore, testClient } from "./helpers.js";
 
 const backend = await startDynamoDb();
 const client = testClient(backend);
@@ -12,7 +11,7 @@ afterAll(async () => {
   await backend.close();
 });
 
-const tableOf = new WeakMap<SessionStore, string>();
+const { tableOf, createStore, destroyStore } = tablePerStore(client);
 
 // Unreadable in three ways, in turn: not JSON, JSON of the wrong shape, not a string.
 const unreadable: AttributeValue[] = [
@@ -24,22 +23,15 @@ let planted = 0;
 
 testSessionStore({
   name: "dynamoDbStore",
-  async createStore() {
-    const { store, table } = await freshStore(client);
-    tableOf.set(store, table.tableName);
-    return store;
-  },
-  async destroyStore(store) {
-    const tableName = tableOf.get(store);
-    if (tableName) await dropTable(client, tableName);
-  },
+  createStore,
+  destroyStore,
   async corrupt(store, id) {
     // Spoil the session attribute only: an existing item keeps its index keys and expiry,
     // so back-channel logout still finds it; a new one gets a live expiry.
     const live = Date.now() + 600_000;
     await client.send(
       new UpdateItemCommand({
-        TableName: tableOf.get(store)!,
+        TableName: tableOf(store),
         Key: { id: { S: id } },
         UpdateExpression: "SET #session = :bad, #expiresAt = if_not_exists(#expiresAt, :live)",
         ExpressionAttributeNames: { "#session": "session", "#expiresAt": "expiresAt" },

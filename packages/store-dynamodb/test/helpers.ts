@@ -3,6 +3,7 @@ import { DeleteTableCommand, DynamoDBClient, GetItemCommand } from "@aws-sdk/cli
 import {
   isSessionStoreError,
   type SessionData,
+  type SessionStore,
   type SessionStoreError,
 } from "@sessionkit/auth/store";
 import type { DynamoDbBackend } from "@sessionkit/store-conformance/backends";
@@ -43,6 +44,26 @@ export async function freshStore(
 
 export async function dropTable(client: DynamoDBClient, tableName: string) {
   await client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
+}
+
+/**
+ * A table per store, for the conformance suite: `createStore` and `destroyStore` as it takes
+ * them, and `tableOf` to reach a store's table (to plant corrupt data).
+ */
+export function tablePerStore(client: DynamoDBClient) {
+  const tables = new WeakMap<SessionStore, string>();
+  return {
+    tableOf: (store: SessionStore) => tables.get(store)!,
+    async createStore() {
+      const { store, table } = await freshStore(client);
+      tables.set(store, table.tableName);
+      return store;
+    },
+    async destroyStore(store: SessionStore) {
+      const tableName = tables.get(store);
+      if (tableName) await dropTable(client, tableName);
+    },
+  };
 }
 
 export const ISS = "https://op.example";
